@@ -1,0 +1,29 @@
+import { ExitCode } from "./exit-codes.ts";
+
+/**
+ * The one error type that commands throw on purpose. `main.ts` turns its
+ * `exitCode` into the process exit status; anything else is an internal error.
+ */
+export class CortexError extends Error {
+  readonly exitCode: ExitCode;
+
+  constructor(message: string, exitCode: ExitCode, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CortexError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** Invalid command-line usage: unknown option, missing argument, bad value. */
+export function usageError(message: string, cause?: unknown): CortexError {
+  return new CortexError(message, ExitCode.usage, { cause });
+}
+
+/** Input or data the command cannot use: corrupt status file, unknown release, empty database. */
+export function inputError(message: string, cause?: unknown): CortexError {
+  return new CortexError(message, ExitCode.unusableInput, { cause });
+}
+
+export function isCortexError(error: unknown): error is CortexError {
+  return error instanceof CortexError;
+}
