@@ -1,2 +1,7 @@
 #!/usr/bin/env bun
-console.log("cortex: not built yet");
+import { run } from "./cli/run.ts";
+import { createRealDeps } from "./platform/bun/real-deps.ts";
+
+// The process boundary: everything below works on injected dependencies and returns an exit code.
+const exitCode = await run(process.argv.slice(2), createRealDeps());
+process.exit(exitCode);

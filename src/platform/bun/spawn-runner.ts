@@ -8,7 +8,8 @@ export function createSpawnRunner(baseEnv: Record<string, string | undefined>): 
   return {
     async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
       const env = { ...baseEnv, ...options.env };
-      const stdin = options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin);
+      const stdin =
+        options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin);
       let child: ReturnType<typeof Bun.spawn>;
       try {
         child = Bun.spawn([...argv], {
@@ -20,7 +21,11 @@ export function createSpawnRunner(baseEnv: Record<string, string | undefined>): 
         });
       } catch (error) {
         // A missing program is an ordinary failed command for callers, like a shell's 127.
-        return { exitCode: 127, stdout: "", stderr: `failed to start ${argv[0]}: ${String(error)}` };
+        return {
+          exitCode: 127,
+          stdout: "",
+          stderr: `failed to start ${argv[0]}: ${String(error)}`,
+        };
       }
       let timedOut = false;
       const timer =

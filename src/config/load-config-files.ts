@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { z } from "zod";
+import { inputError } from "../platform/errors.ts";
+
+/**
+ * Reads `fileName` from each directory in order and merges the objects, so a
+ * later file overrides the keys it sets. Missing files are skipped; an
+ * unreadable or invalid file is an error naming the file and the key.
+ */
+export function loadConfigFiles<T extends z.ZodType>(
+  directories: readonly string[],
+  fileName: string,
+  schema: T,
+): z.infer<T> {
+  let merged: Record<string, unknown> = {};
+  for (const directory of directories) {
+    const path = join(directory, fileName);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") continue;
+      throw inputError(`failed to read ${path}: ${(error as Error).message}`, error);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw inputError(
+        `invalid JSON in ${path}: ${(error as Error).message}; fix or remove the file`,
+        error,
+      );
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw inputError(`invalid ${path}: expected a JSON object at the top level`);
+    }
+    const checked = schema.safeParse(value);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const where = issue?.path.length ? issue.path.join(".") : "(top level)";
+      throw inputError(`invalid ${path}: ${where}: ${issue?.message ?? "invalid value"}`);
+    }
+    merged = { ...merged, ...(value as Record<string, unknown>) };
+  }
+  return schema.parse(merged);
+}

@@ -1,0 +1,121 @@
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import { resolve } from "node:path";
+import { inputError } from "./errors.ts";
+
+/** Symbolic links followed while resolving one path; Linux uses the same limit (MAXSYMLINKS, 40). */
+const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * Resolves `path` inside `root` the way a process chrooted into `root` would see it:
+ * symbolic links in any component, absolute or relative, are read and followed against
+ * `root` (never the host's `/`), and `..` stops at `root`. Components that do not exist
+ * are appended unresolved, so the result names where the file would be.
+ *
+ * Returns an absolute host path that is `root` or lies below it. With `root` `/` this is
+ * ordinary resolution of every symbolic link. A relative `path` starts at the root.
+ *
+ * Throws `inputError` after 40 symbolic links (a loop, or a chain too long to be real).
+ */
+export async function resolveInRoot(root: string, path: string): Promise<string> {
+  const rootDir = resolve(root);
+  const resolved: string[] = [];
+  const pending = splitComponents(path);
+  let hops = 0;
+
+  while (pending.length > 0) {
+    const component = pending.shift() as string;
+    if (component === "..") {
+      resolved.pop();
+      continue;
+    }
+
+    const candidate = joinInRoot(rootDir, [...resolved, component]);
+    const kind = await entryKind(candidate);
+    if (kind !== "symlink") {
+      resolved.push(component);
+      continue;
+    }
+
+    hops += 1;
+    if (hops > MAX_SYMLINK_HOPS) {
+      throw inputError(
+        `Too many levels of symbolic links resolving ${path} inside ${rootDir} (more than ${MAX_SYMLINK_HOPS}, likely a loop at ${candidate}): fix or remove the link.`,
+      );
+    }
+    const target = await readlink(candidate);
+    if (target.startsWith("/")) resolved.length = 0;
+    pending.unshift(...splitComponents(target));
+  }
+
+  return joinInRoot(rootDir, resolved);
+}
+
+/**
+ * Reads a UTF-8 text file at `path` inside `root` (see `resolveInRoot`). Returns null when
+ * the file or one of its parent directories does not exist. Bytes that are not valid
+ * UTF-8 become U+FFFD rather than failing the read.
+ */
+export async function readTextInRoot(root: string, path: string): Promise<string | null> {
+  const hostPath = await resolveInRoot(root, path);
+  try {
+    const bytes = await readFile(hostPath);
+    return new TextDecoder("utf-8").decode(bytes);
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw inputError(
+      `Failed to read ${path} inside ${root} (host path ${hostPath}): ${describeError(error)}. Check the file's type and permissions.`,
+      error,
+    );
+  }
+}
+
+/**
+ * Lists the entry names of the directory at `path` inside `root`, sorted by code point.
+ * Returns null when the directory does not exist.
+ */
+export async function listDirectoryInRoot(root: string, path: string): Promise<string[] | null> {
+  const hostPath = await resolveInRoot(root, path);
+  try {
+    const names = await readdir(hostPath);
+    return names.sort();
+  } catch (error) {
+    if (isMissingError(error)) return null;
+    throw inputError(
+      `Failed to list directory ${path} inside ${root} (host path ${hostPath}): ${describeError(error)}. Check the directory's type and permissions.`,
+      error,
+    );
+  }
+}
+
+function splitComponents(path: string): string[] {
+  return path.split("/").filter((component) => component !== "" && component !== ".");
+}
+
+function joinInRoot(rootDir: string, components: readonly string[]): string {
+  if (components.length === 0) return rootDir;
+  const prefix = rootDir === "/" ? "" : rootDir;
+  return `${prefix}/${components.join("/")}`;
+}
+
+async function entryKind(hostPath: string): Promise<"symlink" | "other" | "missing"> {
+  try {
+    const stats = await lstat(hostPath);
+    return stats.isSymbolicLink() ? "symlink" : "other";
+  } catch (error) {
+    if (isMissingError(error)) return "missing";
+    throw inputError(
+      `Failed to inspect ${hostPath}: ${describeError(error)}. Check the permissions of its parent directories.`,
+      error,
+    );
+  }
+}
+
+/** ENOENT, or ENOTDIR when a parent component is a regular file. */
+function isMissingError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

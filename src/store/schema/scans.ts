@@ -1,0 +1,43 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** One finished scan: what `patch`, schedules and the status endpoint read later. */
+export const scans = sqliteTable(
+  "scans",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
+    /** Filesystem root that was scanned: `/` for the host. */
+    root: text("root").notNull(),
+    ecosystem: text("ecosystem").notNull(),
+    /** `offline` (local database only) or `online`. */
+    mode: text("mode").notNull(),
+    /** False when some lookups failed, so the findings may be missing some. */
+    complete: integer("complete", { mode: "boolean" }).notNull(),
+    packageCount: integer("package_count").notNull(),
+    /** `--package` filter, when the scan covered one package only. */
+    packageFilter: text("package_filter"),
+    /** When the advisory data used was last refreshed; null when there was none. */
+    dataRefreshedAt: integer("data_refreshed_at", { mode: "timestamp_ms" }),
+    countsJson: text("counts_json").notNull(),
+    warningsJson: text("warnings_json").notNull(),
+    /** Source packages whose lookup failed, as JSON. */
+    uncheckedJson: text("unchecked_json").notNull(),
+  },
+  (table) => [index("scans_by_root").on(table.root, table.finishedAt)],
+);
+
+/** The findings of a scan, one row each, in the `scan --json` shape. */
+export const scanFindings = sqliteTable(
+  "scan_findings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    scanId: integer("scan_id")
+      .notNull()
+      .references(() => scans.id, { onDelete: "cascade" }),
+    package: text("package").notNull(),
+    severity: text("severity").notNull(),
+    findingJson: text("finding_json").notNull(),
+  },
+  (table) => [index("scan_findings_by_scan").on(table.scanId)],
+);

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_OSV_URL, loadCortexConfig } from "../../src/config/cortex-config.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function configDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cortex-config-"));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe("loadCortexConfig", () => {
+  test("defaults without files", () => {
+    const dir = configDir({});
+    const config = loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir }, uid: 1000, homeDir: dir });
+    expect(config.osvUrl).toBe(DEFAULT_OSV_URL);
+    expect(config.cacheTtlHours).toBe(24);
+    expect(config.maxDataAgeDays).toBe(7);
+  });
+
+  test("environment wins over the file", () => {
+    const dir = configDir({ "config.json": JSON.stringify({ osvUrl: "http://127.0.0.1:1/file" }) });
+    const config = loadCortexConfig({
+      env: { CORTEX_CONFIG_DIR: dir, CORTEX_OSV_URL: "http://127.0.0.1:2/env" },
+      uid: 1000,
+      homeDir: dir,
+    });
+    expect(config.osvUrl).toBe("http://127.0.0.1:2/env");
+  });
+
+  test("home file overrides /etc-style file", () => {
+    const home = mkdtempSync(join(tmpdir(), "cortex-home-"));
+    dirs.push(home);
+    mkdirSync(join(home, ".cortex"));
+    writeFileSync(join(home, ".cortex", "config.json"), JSON.stringify({ cacheTtlHours: 2 }));
+    const config = loadCortexConfig({ env: {}, uid: 1000, homeDir: home });
+    expect(config.cacheTtlHours).toBe(2);
+  });
+
+  test("invalid JSON names the file", () => {
+    const dir = configDir({ "config.json": "{ not json" });
+    expect(() =>
+      loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir }, uid: 0, homeDir: dir }),
+    ).toThrow(/invalid JSON in .*config\.json/);
+  });
+
+  test("unknown key is rejected", () => {
+    const dir = configDir({ "config.json": JSON.stringify({ cacheTTL: 3 }) });
+    expect(() =>
+      loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir }, uid: 0, homeDir: dir }),
+    ).toThrow(/config\.json/);
+  });
+});
