@@ -30,8 +30,7 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
     }
 
     const candidate = joinInRoot(rootDir, [...resolved, component]);
-    const kind = await entryKind(candidate);
-    if (kind !== "symlink") {
+    if (!(await isSymbolicLink(candidate))) {
       resolved.push(component);
       continue;
     }
@@ -97,12 +96,13 @@ function joinInRoot(rootDir: string, components: readonly string[]): string {
   return `${prefix}/${components.join("/")}`;
 }
 
-async function entryKind(hostPath: string): Promise<"symlink" | "other" | "missing"> {
+/** False for anything else, including a path that does not exist. */
+async function isSymbolicLink(hostPath: string): Promise<boolean> {
   try {
     const stats = await lstat(hostPath);
-    return stats.isSymbolicLink() ? "symlink" : "other";
+    return stats.isSymbolicLink();
   } catch (error) {
-    if (isMissingError(error)) return "missing";
+    if (isMissingError(error)) return false;
     throw inputError(
       `Failed to inspect ${hostPath}: ${describeError(error)}. Check the permissions of its parent directories.`,
       error,
