@@ -13,7 +13,10 @@ export interface InstalledPackage {
   sourceName: string;
   /** Source version: from `Source: name (version)`, else the binary version. */
   sourceVersion: string;
-  /** The full `Status:` field, for example `hold ok installed`. */
+  /**
+   * The full `Status:` field, for example `hold ok installed`; empty for a `status.d/` entry
+   * of a distroless image, which has no `Status:` field.
+   */
   status: string;
   /** True when the selection state (first word of `Status:`) is `hold`. */
   held: boolean;
