@@ -1,0 +1,279 @@
+import type { CortexConfig } from "../config/cortex-config.ts";
+import type { CommandRunner } from "../platform/command-runner.ts";
+import { isCortexError } from "../platform/errors.ts";
+import { ExitCode } from "../platform/exit-codes.ts";
+import type { Logger } from "../platform/logger.ts";
+import { acquireRunLock, type RunLock } from "../platform/run-lock.ts";
+import { runScan } from "../scan/run-scan.ts";
+import type { ScanResult } from "../scan/scan-result.ts";
+import type { CortexDatabase } from "../store/open-database.ts";
+import { type RunPatchFunction, runPatchAdapter } from "./run-patch-adapter.ts";
+import type { Schedule, ScheduleRun } from "./schedule.ts";
+import { getScheduleRun, type RunEnd, recordRunEnd, recordRunStart } from "./schedule-store.ts";
+
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * How long a run waits for another run of the same schedule before failing with exit code 6.
+ * A timer start and a manual run rarely overlap by more than one scan.
+ */
+export const DEFAULT_LOCK_WAIT_MS = 10 * 60 * 1000;
+
+export interface ScheduleRunRequest {
+  schedule: Schedule;
+  /** Data directory holding the schedule, its locks and the patcher's saved packages. */
+  dataDir: string;
+  /** Filesystem root to scan and patch: `/` for the host, a fixture root in tests. */
+  root: string;
+  /** Plan the patch but do not apply it. */
+  dryRun: boolean;
+  lockWaitMs?: number;
+}
+
+export interface ScheduleRunServices {
+  db: CortexDatabase;
+  config: CortexConfig;
+  fetch: typeof fetch;
+  now: () => Date;
+  log: Logger;
+  runner: CommandRunner;
+  uid: number;
+  runningKernelRelease: string | null;
+  /** Replaceable for tests; default `runScan`. */
+  scan?: typeof runScan;
+  /** Replaceable for tests; default the patcher's `runPatch`. */
+  patch?: RunPatchFunction;
+  /** Replaceable for tests; default `acquireRunLock`. */
+  acquireLock?: typeof acquireRunLock;
+}
+
+export interface ScheduleRunResult {
+  /** The completed run record. */
+  run: ScheduleRun;
+  exitCode: ExitCode;
+}
+
+/** Lock name of a schedule's runs in `<dataDir>/locks/`. */
+export function scheduleLockName(scheduleId: string): string {
+  return `schedule-${scheduleId}`;
+}
+
+/**
+ * Runs a schedule once: scans `request.root`, and with patching on plans with the schedule's
+ * strategy and applies the plan (plans only with `dryRun`). Holds the schedule's run lock for
+ * the whole run, so a second run of the same schedule waits for the first to end and never
+ * interleaves with it. Every attempt leaves a run record, including one that did not get the
+ * lock. Findings alone do not fail a run; a scan or patch that could not do its job does,
+ * with a non-zero exit code and the reason in the record.
+ */
+export async function runSchedule(
+  request: ScheduleRunRequest,
+  services: ScheduleRunServices,
+): Promise<ScheduleRunResult> {
+  const { schedule } = request;
+  const acquireLock = services.acquireLock ?? acquireRunLock;
+  const lockStartedAt = services.now();
+  let lock: RunLock;
+  try {
+    lock = await acquireLock(request.dataDir, scheduleLockName(schedule.id), {
+      waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    });
+  } catch (error) {
+    const runId = recordRunStart(services.db, {
+      scheduleId: schedule.id,
+      startedAt: lockStartedAt,
+      dryRun: request.dryRun,
+    });
+    return finishRun(services, runId, failedEnd(services.now(), error));
+  }
+
+  try {
+    const runId = recordRunStart(services.db, {
+      scheduleId: schedule.id,
+      startedAt: services.now(),
+      dryRun: request.dryRun,
+    });
+    services.log.info(
+      `schedule ${schedule.id}: run ${runId} started (${describeWork(schedule, request.dryRun)})`,
+    );
+    let end: RunEnd;
+    try {
+      end = await scanAndPatch(request, services);
+    } catch (error) {
+      end = failedEnd(services.now(), error);
+      if (!isCortexError(error)) {
+        services.log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      }
+    }
+    return finishRun(services, runId, end);
+  } finally {
+    lock.release();
+  }
+}
+
+async function scanAndPatch(
+  request: ScheduleRunRequest,
+  services: ScheduleRunServices,
+): Promise<RunEnd> {
+  const { schedule } = request;
+  // An offline schedule gets a fetch that fails, so no code path can reach the network.
+  const fetchForRun = schedule.offline ? offlineFetch : services.fetch;
+  const scan = await (services.scan ?? runScan)(
+    {
+      root: request.root,
+      offline: schedule.offline,
+      refresh: false,
+      nvd: !schedule.offline && services.config.nvdEnabled,
+    },
+    {
+      db: services.db,
+      config: services.config,
+      fetch: fetchForRun,
+      now: services.now,
+      log: services.log,
+      runningKernelRelease: services.runningKernelRelease,
+    },
+  );
+
+  const warnings = [...scan.warnings];
+  const scanProblem = checkScan(scan, services.config, services.now());
+  if (scanProblem.warning) {
+    warnings.push(scanProblem.warning);
+    services.log.warn(`schedule ${schedule.id}: ${scanProblem.warning}`);
+  }
+  const end: RunEnd = {
+    finishedAt: services.now(),
+    outcome: "succeeded",
+    exitCode: ExitCode.ok,
+    scanId: scan.id,
+    counts: scan.counts,
+    historyId: null,
+    patchOutcome: null,
+    reason: null,
+    warnings,
+  };
+  if (scanProblem.failure) {
+    // Without advisory data there is nothing to plan from, so the patch step is skipped.
+    return {
+      ...end,
+      outcome: "failed",
+      exitCode: scanProblem.failure.exitCode,
+      reason: scanProblem.failure.reason,
+    };
+  }
+
+  if (schedule.patchEnabled && schedule.strategy !== null) {
+    const patched = await (services.patch ?? runPatchAdapter)(
+      {
+        root: request.root,
+        strategy: schedule.strategy,
+        apply: !request.dryRun,
+        offline: schedule.offline,
+        noUpdate: schedule.offline,
+        scanFirst: false,
+        dataDir: request.dataDir,
+      },
+      {
+        db: services.db,
+        config: services.config,
+        fetch: fetchForRun,
+        now: services.now,
+        log: services.log,
+        runner: services.runner,
+        uid: services.uid,
+        runningKernelRelease: services.runningKernelRelease,
+      },
+    );
+    end.historyId = patched.historyId;
+    end.patchOutcome = describeOutcome(patched.outcome);
+    if (patched.exitCode !== ExitCode.ok) {
+      end.outcome = "failed";
+      end.exitCode = toExitCode(patched.exitCode);
+      end.reason = `patch ended with outcome ${end.patchOutcome} (exit code ${patched.exitCode})`;
+    }
+  }
+
+  if (!scan.complete && end.outcome === "succeeded") {
+    end.outcome = "failed";
+    end.exitCode = ExitCode.incomplete;
+    end.reason = `scan incomplete: ${scan.unchecked.length} source packages could not be checked (first: ${describeUnchecked(scan)})`;
+  }
+  end.finishedAt = services.now();
+  return end;
+}
+
+/** Problems of a finished scan: no advisory data fails the run; old data only warns. */
+function checkScan(
+  scan: ScanResult,
+  config: CortexConfig,
+  now: Date,
+): { failure?: { exitCode: ExitCode; reason: string }; warning?: string } {
+  if (scan.dataRefreshedAt === null) {
+    return {
+      failure: {
+        exitCode: ExitCode.unusableInput,
+        reason: `no advisory data for ${scan.ecosystem} in the database; import it with "cortex security db import" or turn offline mode off`,
+      },
+    };
+  }
+  const ageDays = (now.getTime() - scan.dataRefreshedAt.getTime()) / MS_PER_DAY;
+  if (ageDays > config.maxDataAgeDays) {
+    return {
+      warning: `advisory data is ${Math.floor(ageDays)} days old (refreshed ${scan.dataRefreshedAt.toISOString()}), older than the maximum data age of ${config.maxDataAgeDays} days; import fresh data`,
+    };
+  }
+  return {};
+}
+
+function finishRun(services: ScheduleRunServices, runId: number, end: RunEnd): ScheduleRunResult {
+  recordRunEnd(services.db, runId, end);
+  const run = getScheduleRun(services.db, runId);
+  if (run === null) throw new Error(`run record ${runId} disappeared while it was being completed`);
+  return { run, exitCode: end.exitCode as ExitCode };
+}
+
+function failedEnd(finishedAt: Date, error: unknown): RunEnd {
+  const exitCode = isCortexError(error) ? error.exitCode : ExitCode.internal;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    finishedAt,
+    outcome: "failed",
+    exitCode,
+    scanId: null,
+    counts: null,
+    historyId: null,
+    patchOutcome: null,
+    reason: message,
+    warnings: [],
+  };
+}
+
+function describeWork(schedule: Schedule, dryRun: boolean): string {
+  const mode = schedule.offline ? "offline scan" : "scan";
+  if (!schedule.patchEnabled) return mode;
+  return `${mode}, ${dryRun ? "patch plan only" : "patch"} with strategy ${schedule.strategy}`;
+}
+
+function describeOutcome(outcome: unknown): string {
+  if (typeof outcome === "string") return outcome;
+  if (outcome && typeof outcome === "object" && "status" in outcome) {
+    return String((outcome as { status: unknown }).status);
+  }
+  return JSON.stringify(outcome) ?? "unknown";
+}
+
+function describeUnchecked(scan: ScanResult): string {
+  const first = scan.unchecked[0];
+  return first ? `${first.sourceName} ${first.sourceVersion}: ${first.reason}` : "none listed";
+}
+
+/** Keeps a patcher exit code that is one of ours, else reports an internal error. */
+function toExitCode(code: number): ExitCode {
+  return (Object.values(ExitCode) as number[]).includes(code)
+    ? (code as ExitCode)
+    : ExitCode.internal;
+}
+
+const offlineFetch = (async (input: unknown) => {
+  throw new Error(`offline schedule must not use the network (request to ${String(input)})`);
+}) as unknown as typeof fetch;
