@@ -1,0 +1,71 @@
+import type { ScanResult } from "../scan/scan-result.ts";
+
+/** A value or a promise of it, so that sources may read synchronously (SQLite) or not. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** When the advisory data of one ecosystem was last refreshed. */
+export interface EcosystemFreshness {
+  /** OSV ecosystem name, such as `Debian:12`. */
+  ecosystem: string;
+  /** Latest refresh by an import or an online lookup, or null when there was none. */
+  refreshedAt: Date | null;
+  /** Stored records with an affected entry in the ecosystem. */
+  recordCount: number;
+}
+
+/** One patch or rollback run as the history records it. */
+export interface HistoryEntry {
+  id: number;
+  /** `patch` or `rollback`. */
+  kind: string;
+  startedAt: Date;
+  /** Null while the run is going on, or when its process died before finishing. */
+  finishedAt: Date | null;
+  /** Outcome word of the run, such as `succeeded`, `partial` or `failed`. */
+  outcome: string;
+}
+
+/** One schedule with its last and next run. */
+export interface ScheduleState {
+  id: string;
+  /** `daily`, `weekly` or `monthly`. */
+  frequency: string;
+  /** The systemd OnCalendar expression the timer uses. */
+  onCalendar: string;
+  patchEnabled: boolean;
+  /** Patch strategy, or null when patching is off. */
+  strategy: string | null;
+  /** True when the systemd timer and service units are written. */
+  timerInstalled: boolean;
+  /** True when the timer was enabled and started with systemctl. */
+  timerEnabled: boolean;
+  lastRun: {
+    startedAt: Date;
+    finishedAt: Date | null;
+    /** `running`, `succeeded` or `failed`. */
+    outcome: string;
+  } | null;
+  /** Next time the timer fires, or null when it is not installed and enabled or the time is unknown. */
+  nextRunAt: Date | null;
+}
+
+/**
+ * Everything the status server reads. Each call reads the current state, so
+ * that a scan or patch run recorded while the server runs shows up at once.
+ * None of them may write.
+ */
+export interface StatusSources {
+  /** The newest recorded scan with its findings, or null when none was recorded. */
+  latestScan(): MaybePromise<ScanResult | null>;
+  /** Freshness of every ecosystem that has stored advisory data. */
+  dataFreshness(): MaybePromise<EcosystemFreshness[]>;
+  /** Patch and rollback runs, newest first, at most `limit` of them. */
+  history(limit: number): MaybePromise<HistoryEntry[]>;
+  /** The newest patch run (not rollback), or null when there was none. */
+  lastPatchRun(): MaybePromise<HistoryEntry | null>;
+  /** Number of recorded patch runs per outcome word, over the whole history. */
+  patchRunCounts(): MaybePromise<Record<string, number>>;
+  schedules(): MaybePromise<ScheduleState[]>;
+  /** True when a reboot is pending (`/var/run/reboot-required` exists). */
+  rebootPending(): MaybePromise<boolean>;
+}
