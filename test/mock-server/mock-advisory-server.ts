@@ -50,6 +50,8 @@ export interface MockAdvisoryServer {
   nvdUrl: string;
   /** Every request received, in arrival order. */
   requests: LoggedRequest[];
+  /** Most requests that were being answered at the same time. */
+  peakInFlight(): number;
   /** Requests whose path starts with `prefix`. */
   requestsTo(prefix: string): LoggedRequest[];
   addFault(rule: FaultRule): void;
@@ -74,6 +76,8 @@ export function startMockAdvisoryServer(options: MockAdvisoryServerOptions): Moc
   const hanging = new Set<() => void>();
   let latencyMs = options.latencyMs ?? 0;
   let pageSize = options.pageSize ?? null;
+  let inFlight = 0;
+  let peak = 0;
 
   const recordText = (id: string): string | undefined => {
     if (removed.has(id)) return undefined;
@@ -82,16 +86,22 @@ export function startMockAdvisoryServer(options: MockAdvisoryServerOptions): Moc
 
   const app = new Hono();
   app.use(async (c, next) => {
-    requests.push(await logRequest(c));
-    if (latencyMs > 0) await Bun.sleep(latencyMs);
-    const rule = takeFault(faults, c.req.method, c.req.path);
-    if (rule === null) return next();
-    if (rule.fault.kind !== "truncate") return faultResponse(rule.fault, hanging);
-    await next();
-    const full = new Uint8Array(await c.res.clone().arrayBuffer());
-    // Clear the handler's response first, so that Hono does not merge its headers into the new one.
-    c.res = undefined;
-    c.res = truncatedResponse(full.slice(0, Math.floor(full.length / 2)));
+    inFlight += 1;
+    peak = Math.max(peak, inFlight);
+    try {
+      requests.push(await logRequest(c));
+      if (latencyMs > 0) await Bun.sleep(latencyMs);
+      const rule = takeFault(faults, c.req.method, c.req.path);
+      if (rule === null) return await next();
+      if (rule.fault.kind !== "truncate") return await faultResponse(rule.fault, hanging);
+      await next();
+      const full = new Uint8Array(await c.res.clone().arrayBuffer());
+      // Clear the handler's response first, so that Hono does not merge its headers into the new one.
+      c.res = undefined;
+      c.res = truncatedResponse(full.slice(0, Math.floor(full.length / 2)));
+    } finally {
+      inFlight -= 1;
+    }
   });
 
   app.post("/v1/querybatch", async (c) => {
@@ -145,6 +155,7 @@ export function startMockAdvisoryServer(options: MockAdvisoryServerOptions): Moc
     osvUrl: base,
     nvdUrl: `${base}${NVD_PATH}`,
     requests,
+    peakInFlight: () => peak,
     requestsTo: (prefix) => requests.filter((request) => request.path.startsWith(prefix)),
     addFault: (rule) => faults.push({ ...rule, used: 0 }),
     setLatency: (ms) => {

@@ -23,14 +23,26 @@ export function answerKey(ecosystem: string, name: string, version: string): str
   return `${ecosystem.replace(/:LTS$/, "")}\u0000${name}\u0000${version}`;
 }
 
-/** Answers from recorded querybatch pairs, with records served from `recordTexts`. */
+/**
+ * Answers from recorded querybatch pairs, with records served from `recordTexts`.
+ * The records were captured at other times than the pairs, so for an id with a
+ * record the mock reports that record's `modified`, as the live API, whose two
+ * endpoints read one database, would.
+ */
 export function recordedAnswers(
   recorded: Map<string, VulnerabilitySummary[]>,
   recordTexts: Map<string, string>,
 ): OsvAnswers {
+  const modifiedOf = new Map<string, string>();
+  for (const [id, text] of recordTexts) {
+    modifiedOf.set(id, (JSON.parse(text) as { modified: string }).modified);
+  }
   return {
     vulnerabilities: (ecosystem, name, version) =>
-      recorded.get(answerKey(ecosystem, name, version)) ?? [],
+      (recorded.get(answerKey(ecosystem, name, version)) ?? []).map((summary) => ({
+        id: summary.id,
+        modified: modifiedOf.get(summary.id) ?? summary.modified,
+      })),
     recordText: (id) => recordTexts.get(id),
   };
 }
