@@ -4,10 +4,10 @@ import { isCortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
 import type { Logger } from "../platform/logger.ts";
 import { acquireRunLock, type RunLock } from "../platform/run-lock.ts";
-import { runScan } from "../scan/run-scan.ts";
+import type { ScanRequest, ScanServices } from "../scan/run-scan.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
-import { type RunPatchFunction, runPatchAdapter } from "./run-patch-adapter.ts";
+import type { RunPatchFunction } from "./run-patch-adapter.ts";
 import type { Schedule, ScheduleRun } from "./schedule.ts";
 import { getScheduleRun, type RunEnd, recordRunEnd, recordRunStart } from "./schedule-store.ts";
 
@@ -39,10 +39,10 @@ export interface ScheduleRunServices {
   runner: CommandRunner;
   uid: number;
   runningKernelRelease: string | null;
-  /** Replaceable for tests; default `runScan`. */
-  scan?: typeof runScan;
-  /** Replaceable for tests; default the patcher's `runPatch`. */
-  patch?: RunPatchFunction;
+  /** The scanner: `runScan`, or a stand-in in tests. */
+  scan: (request: ScanRequest, services: ScanServices) => Promise<ScanResult>;
+  /** The patcher: `runPatch`, or a stand-in in tests. */
+  patch: RunPatchFunction;
   /** Replaceable for tests; default `acquireRunLock`. */
   acquireLock?: typeof acquireRunLock;
 }
@@ -118,7 +118,7 @@ async function scanAndPatch(
   const { schedule } = request;
   // An offline schedule gets a fetch that fails, so no code path can reach the network.
   const fetchForRun = schedule.offline ? offlineFetch : services.fetch;
-  const scan = await (services.scan ?? runScan)(
+  const scan = await services.scan(
     {
       root: request.root,
       offline: schedule.offline,
@@ -163,7 +163,7 @@ async function scanAndPatch(
   }
 
   if (schedule.patchEnabled && schedule.strategy !== null) {
-    const patched = await (services.patch ?? runPatchAdapter)(
+    const patched = await services.patch(
       {
         root: request.root,
         strategy: schedule.strategy,

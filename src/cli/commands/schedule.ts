@@ -3,6 +3,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { loadCortexConfig } from "../../config/cortex-config.ts";
 import { usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
+import { runScan } from "../../scan/run-scan.ts";
 import { storeNewSchedule, validateScheduleRequest } from "../../scheduler/create-schedule.ts";
 import {
   formatCounts,
@@ -11,6 +12,7 @@ import {
 } from "../../scheduler/format-schedules.ts";
 import { installTimer, removeTimer, SYSTEM_UNIT_DIR } from "../../scheduler/install-timer.ts";
 import { onCalendarOf } from "../../scheduler/on-calendar.ts";
+import { runPatchAdapter } from "../../scheduler/run-patch-adapter.ts";
 import { runSchedule } from "../../scheduler/run-schedule.ts";
 import { FREQUENCIES, SCHEDULE_STRATEGIES, type Schedule } from "../../scheduler/schedule.ts";
 import { assertScheduleId, timerUnitName } from "../../scheduler/schedule-id.ts";
@@ -155,7 +157,7 @@ function registerRun(schedule: Command, context: CommandContext): void {
       const config = loadCortexConfig({ env: deps.env, uid: deps.uid, homeDir: deps.homeDir });
       const result = await runSchedule(
         { schedule: found, dataDir, root: resolve(options.root), dryRun: options.dryRun },
-        { ...deps, db, config, log },
+        { ...deps, db, config, log, scan: runScan, patch: runPatchAdapter },
       );
 
       const { run } = result;
