@@ -26,7 +26,12 @@ export function isRatedSeverity(value: string): value is RatedSeverity {
  * are the distro's per-package ratings; `osv-cvss` is computed from the
  * record's vectors; `nvd-cvss` from NVD's primary metric; `none` means unknown.
  */
-export type SeveritySource = "debian-urgency" | "ubuntu-priority" | "osv-cvss" | "nvd-cvss" | "none";
+export type SeveritySource =
+  | "debian-urgency"
+  | "ubuntu-priority"
+  | "osv-cvss"
+  | "nvd-cvss"
+  | "none";
 
 /** A rating with its provenance. */
 export interface SeverityRating {
