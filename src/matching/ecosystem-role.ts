@@ -57,6 +57,9 @@ export function parseUbuntuEcosystem(ecosystem: string): UbuntuEcosystem | null 
  * upstream ecosystem). Matching is exact, except that an Ubuntu release matches
  * with or without its `:LTS` suffix, because Ubuntu's records spell a new LTS
  * release both ways (`Ubuntu:26.04` and `Ubuntu:26.04:LTS`).
+ *
+ * NOTE: a host ecosystem in a Pro channel (`Ubuntu:Pro:22.04:LTS`) matches only
+ * entries of exactly that channel, not the standard release's entries.
  */
 export function ecosystemRole(hostEcosystem: string, entryEcosystem: string): EcosystemRole | null {
   if (entryEcosystem === hostEcosystem) {
