@@ -1,5 +1,6 @@
 import { advisoriesMigration } from "./0001-advisories.ts";
 import { scansMigration } from "./0002-scans.ts";
+import { historyMigration } from "./0003-history.ts";
 import { schedulesMigration } from "./0004-schedules.ts";
 import type { Migration } from "./migration.ts";
 
@@ -11,5 +12,6 @@ import type { Migration } from "./migration.ts";
 export const MIGRATIONS: readonly Migration[] = [
   advisoriesMigration,
   scansMigration,
+  historyMigration,
   schedulesMigration,
 ];

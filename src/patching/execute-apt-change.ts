@@ -1,0 +1,120 @@
+import type { HistoryPackage, HistoryStatus } from "../history/history-entry.ts";
+import { CortexError } from "../platform/errors.ts";
+import { ExitCode } from "../platform/exit-codes.ts";
+import type { AptClient } from "./apt-client.ts";
+import { classifyAptFailure, summarizeAptOutput } from "./classify-apt-failure.ts";
+import { parseAptSimulation } from "./parse-apt-simulation.ts";
+
+/** dpkg states (`db:Status-Abbrev`) of a package that is fully installed: selected install or hold. */
+const CONFIGURED_STATES = new Set(["ii", "hi"]);
+
+export interface AptChangeResult {
+  packages: HistoryPackage[];
+  status: Exclude<HistoryStatus, "running" | "refused">;
+  exitCode: ExitCode;
+  messages: string[];
+}
+
+/**
+ * Runs `apt-get -s` for `targets` and throws a `CortexError` (exit 10) when apt fails or
+ * would remove a package: a patch run only ever upgrades or downgrades what is installed.
+ */
+export async function simulateChange(
+  apt: AptClient,
+  targets: readonly string[],
+  options: { allowDowngrades: boolean },
+): Promise<void> {
+  const result = await apt.simulate(targets, options);
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.exitCode !== 0) {
+    throw new CortexError(
+      `apt-get -s failed on ${apt.environment.root} (exit ${result.exitCode}), nothing was changed: ${summarizeAptOutput(output)}`,
+      ExitCode.aptFailed,
+    );
+  }
+  const simulation = parseAptSimulation(result.stdout);
+  if (simulation.removals.length > 0) {
+    throw new CortexError(
+      `apt would remove ${simulation.removals.join(", ")} to install the planned versions on ${apt.environment.root}; refusing, nothing was changed. Check the plan with "apt-get -s install ${targets.join(" ")}".`,
+      ExitCode.aptFailed,
+    );
+  }
+}
+
+/** Returns the packages with `automatic` set from `apt-mark showauto`. */
+export async function readAutomaticMarks(
+  apt: AptClient,
+  packages: readonly HistoryPackage[],
+): Promise<HistoryPackage[]> {
+  const automatic = await apt.showAuto();
+  return packages.map((pkg) => ({
+    ...pkg,
+    automatic: automatic.has(pkg.package) || automatic.has(`${pkg.package}:${pkg.arch}`),
+  }));
+}
+
+/**
+ * Installs `targets` non-interactively, gives automatically installed packages their mark
+ * back (installing `name=version` marks a package manual), then reads the versions actually
+ * installed with dpkg-query. The status is `succeeded` when every package reached
+ * `versionPlanned`, `partial` when some did and `failed` when none did.
+ */
+export async function executeAptChange(
+  apt: AptClient,
+  targets: readonly string[],
+  packages: readonly HistoryPackage[],
+  options: { allowDowngrades: boolean; lockTimeoutSeconds: number },
+): Promise<AptChangeResult> {
+  const messages: string[] = [];
+  const installed = await apt.install(targets, options);
+  const output = `${installed.stdout}\n${installed.stderr}`;
+  if (installed.exitCode !== 0) {
+    messages.push(
+      `apt-get install failed (exit ${installed.exitCode}): ${summarizeAptOutput(output)}`,
+    );
+  }
+
+  const automatic = packages.filter((pkg) => pkg.automatic).map(markSpec);
+  if (automatic.length > 0) {
+    const marked = await apt.markAuto(automatic);
+    if (marked.exitCode !== 0) {
+      messages.push(
+        `apt-mark auto ${automatic.join(" ")} failed: ${summarizeAptOutput(marked.stderr)}`,
+      );
+    }
+  }
+
+  const versions = await apt.installedVersions();
+  const reached = packages.map((pkg) => {
+    const current = versions.get(`${pkg.package}:${pkg.arch}`);
+    if (current && !CONFIGURED_STATES.has(current.status)) {
+      messages.push(
+        `${pkg.package}:${pkg.arch} ${current.version} is in dpkg state "${current.status}", not configured`,
+      );
+    }
+    const versionReached =
+      current && CONFIGURED_STATES.has(current.status) ? current.version : null;
+    return { ...pkg, versionReached };
+  });
+
+  const done = reached.filter((pkg) => pkg.versionReached === pkg.versionPlanned).length;
+  const status = done === reached.length ? "succeeded" : done === 0 ? "failed" : "partial";
+  if (status === "succeeded" && installed.exitCode !== 0) {
+    messages.push("every planned version is installed although apt-get reported an error");
+  }
+  return { packages: reached, status, exitCode: exitCodeOf(status, output), messages };
+}
+
+function exitCodeOf(status: AptChangeResult["status"], output: string): ExitCode {
+  if (status === "succeeded") return ExitCode.ok;
+  if (status === "partial") return ExitCode.patchPartial;
+  const kind = classifyAptFailure(output);
+  if (kind === "lock-timeout") return ExitCode.aptLockTimeout;
+  if (kind === "dpkg-interrupted") return ExitCode.dpkgInterrupted;
+  return ExitCode.aptFailed;
+}
+
+/** apt-mark spelling: plain name for `all`, `name:arch` otherwise. */
+function markSpec(pkg: HistoryPackage): string {
+  return pkg.arch === "all" ? pkg.package : `${pkg.package}:${pkg.arch}`;
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { listHistory } from "../../src/history/history-store.ts";
+import { runRollback } from "../../src/history/run-rollback.ts";
+import { runPatch } from "../../src/patching/run-patch.ts";
+import { AptLab, canBuildLab } from "../lab/apt-lab.ts";
+import {
+  createFooScanner,
+  createRecordingSpawnRunner,
+  fooRecord,
+  labServices,
+  openLabDatabase,
+} from "../lab/lab-services.ts";
+
+const PACKAGE_TOOLS = new Set([
+  "apt-get",
+  "apt-cache",
+  "apt-mark",
+  "dpkg",
+  "dpkg-query",
+  "dpkg-repack",
+]);
+
+describe.skipIf(!canBuildLab())("patch lab end to end", () => {
+  let lab: AptLab;
+
+  beforeAll(async () => {
+    lab = await AptLab.create({ foreignArchs: ["i386"] });
+    for (const version of ["1.0-1", "1.0-2"]) {
+      await lab.build({ name: "foo", version, arch: "all" });
+      for (const arch of ["amd64", "i386"]) {
+        await lab.build({ name: "libfoo1", version, arch, source: "foo", multiArch: "same" });
+      }
+    }
+    await lab.publish();
+    await lab.install(["foo=1.0-1", "libfoo1:amd64=1.0-1", "libfoo1:i386=1.0-1"]);
+    await lab.apt(["apt-mark", "auto", "libfoo1:amd64", "libfoo1:i386"]);
+  });
+
+  afterAll(() => lab?.dispose());
+
+  test("plan, apply, rescan, rollback", async () => {
+    const now = new Date();
+    const db = openLabDatabase([fooRecord("DEBIAN-CVE-2026-0001", "1.0-2")], now);
+    const runner = createRecordingSpawnRunner();
+    const scanner = createFooScanner("DEBIAN-CVE-2026-0001", "1.0-2");
+    const services = { ...labServices(db, runner), scan: scanner };
+    const dataDir = join(lab.dir, "data");
+    const request = {
+      root: lab.root,
+      strategy: "automatic" as const,
+      offline: true,
+      noUpdate: false,
+      scanFirst: true,
+      dataDir,
+      aptLockTimeoutSeconds: 10,
+    };
+
+    const dryRun = await runPatch({ ...request, apply: false }, services);
+    expect(dryRun.historyId).toBeNull();
+    expect(dryRun.plan.upgrades.map((u) => `${u.package}:${u.arch}=${u.toVersion}`).sort()).toEqual(
+      ["foo:all=1.0-2", "libfoo1:amd64=1.0-2", "libfoo1:i386=1.0-2"],
+    );
+    expect((await lab.versions()).get("foo:all")).toBe("1.0-1 ii");
+
+    const applied = await runPatch({ ...request, apply: true }, services);
+    expect(applied.exitCode).toBe(0);
+    expect(applied.outcome.status).toBe("succeeded");
+    expect(applied.outcome.findingsAfter).toEqual([]);
+    const after = await lab.versions();
+    expect(after.get("foo:all")).toBe("1.0-2 ii");
+    expect(after.get("libfoo1:amd64")).toBe("1.0-2 ii");
+    expect(after.get("libfoo1:i386")).toBe("1.0-2 ii");
+    const auto = await lab.apt(["apt-mark", "showauto"]);
+    expect(auto.stdout.split("\n").filter(Boolean).sort()).toEqual(["libfoo1", "libfoo1:i386"]);
+
+    const rolledBack = await runRollback(
+      { id: applied.historyId as number, apply: true, dataDir, aptLockTimeoutSeconds: 10 },
+      services,
+    );
+    expect(rolledBack.status).toBe("succeeded");
+    const restored = await lab.versions();
+    expect(restored.get("foo:all")).toBe("1.0-1 ii");
+    expect(restored.get("libfoo1:amd64")).toBe("1.0-1 ii");
+    expect(restored.get("libfoo1:i386")).toBe("1.0-1 ii");
+
+    const rescan = await scanner({ root: lab.root, offline: true, refresh: false, nvd: false });
+    expect(rescan.findings.map((f) => `${f.package}:${f.arch}`).sort()).toEqual([
+      "foo:all",
+      "libfoo1:amd64",
+      "libfoo1:i386",
+    ]);
+
+    const history = listHistory(db);
+    expect(history.map((entry) => `${entry.kind} ${entry.status}`)).toEqual([
+      "rollback succeeded",
+      "patch succeeded",
+    ]);
+
+    for (const call of runner.calls) {
+      const tool = (call.argv[0] ?? "").split("/").pop() as string;
+      if (!PACKAGE_TOOLS.has(tool)) continue;
+      const pointed =
+        call.argv.some((arg) => arg === `--root=${lab.root}`) ||
+        call.env.APT_CONFIG?.startsWith(dataDir) === true;
+      expect({ argv: call.argv.join(" "), pointed }).toEqual({
+        argv: call.argv.join(" "),
+        pointed: true,
+      });
+    }
+  }, 120_000);
+});
