@@ -1,0 +1,193 @@
+import {
+  type AsyncFlateStreamHandler,
+  type FlateError,
+  Unzip,
+  type UnzipDecoder,
+  type UnzipFile,
+} from "fflate";
+
+/** One file member of a zip archive, decompressed. */
+export interface ZipMember {
+  name: string;
+  data: Uint8Array;
+}
+
+/** A zip archive that ends early or cannot be decompressed, after `membersRead` good members. */
+export class DamagedZipError extends Error {
+  readonly membersRead: number;
+
+  constructor(message: string, membersRead: number) {
+    super(message);
+    this.name = "DamagedZipError";
+    this.membersRead = membersRead;
+  }
+}
+
+// The end-of-central-directory record is 22 bytes plus a comment of up to 65,535 bytes.
+const EOCD_SIGNATURE = 0x06054b50;
+const EOCD_SIZE = 22;
+
+/** Bytes at the end of a zip file that always contain its end-of-central-directory record. */
+export const ZIP_TAIL_SIZE = EOCD_SIZE + 0xffff;
+
+/** Location of a zip's central directory and the member count it lists. */
+export interface CentralDirectory {
+  offset: number;
+  /** "zip64" when the count is in a ZIP64 record, which this reader does not parse. */
+  memberCount: number | "zip64";
+}
+
+/**
+ * Finds the end-of-central-directory record in the last `ZIP_TAIL_SIZE` bytes of a
+ * zip file of `fileSize` bytes. Returns null when there is none, as in a truncated file.
+ */
+export function findCentralDirectory(tail: Uint8Array, fileSize: number): CentralDirectory | null {
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let offset = tail.length - EOCD_SIZE; offset >= 0; offset--) {
+    if (view.getUint32(offset, true) !== EOCD_SIGNATURE) continue;
+    const commentLength = view.getUint16(offset + 20, true);
+    // A real record's comment runs exactly to the end of the file.
+    if (offset + EOCD_SIZE + commentLength !== tail.length) continue;
+    const total = view.getUint16(offset + 10, true);
+    const directoryOffset = view.getUint32(offset + 16, true);
+    const isZip64 = total === 0xffff || directoryOffset === 0xffffffff;
+    if (!isZip64 && directoryOffset > fileSize) continue;
+    return {
+      offset: isZip64 ? fileSize : directoryOffset,
+      memberCount: isZip64 ? "zip64" : total,
+    };
+  }
+  return null;
+}
+
+/**
+ * Decompresses the file members of a zip archive as its bytes arrive, yielding each
+ * member once it is complete, so that memory keeps one input chunk and one member at
+ * a time. Directory entries are not yielded.
+ *
+ * Members are found through their local headers (fflate's streaming `Unzip`), so a
+ * damaged archive still yields the members before the damage. `directory`, from
+ * `findCentralDirectory`, says where the members end and how many there are; the
+ * bytes from there on are not scanned. When it is null (no end-of-central-directory
+ * record), when the member count differs, or when a member fails to decompress, this
+ * throws `DamagedZipError` after the last good member.
+ *
+ * NOTE: member CRC-32 values are not checked. A flipped bit in deflate data usually
+ * fails decompression, and JSON parsing catches most of the rest.
+ */
+export async function* readZipMembers(
+  chunks: AsyncIterable<Uint8Array>,
+  directory: CentralDirectory | null,
+): AsyncGenerator<ZipMember> {
+  const completed: ZipMember[] = [];
+  let damage: string | null = null;
+  let membersSeen = 0;
+  let membersRead = 0;
+  let pendingName: string | null = null;
+
+  const unzip = new Unzip((file: UnzipFile) => {
+    membersSeen += 1;
+    if (file.name.endsWith("/")) return;
+    pendingName = file.name;
+    const parts: Uint8Array[] = [];
+    file.ondata = (error, data, final) => {
+      if (error) {
+        damage ??= `member ${file.name} could not be decompressed (${error.message})`;
+        return;
+      }
+      parts.push(data);
+      if (final) {
+        pendingName = null;
+        membersRead += 1;
+        completed.push({ name: file.name, data: concatenate(parts) });
+      }
+    };
+    file.start();
+  });
+  unzip.register(BunInflate);
+
+  // fflate would scan the central directory byte by byte for more local headers,
+  // which took longer than inflating all 5,980 members of the sample archive.
+  let remaining = directory?.offset ?? Number.POSITIVE_INFINITY;
+  try {
+    for await (const chunk of chunks) {
+      if (remaining <= 0) break;
+      const members = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
+      remaining -= members.length;
+      unzip.push(members, false);
+      yield* drain(completed);
+      if (damage !== null) throw new DamagedZipError(damage, membersRead);
+    }
+    unzip.push(new Uint8Array(0), true);
+  } catch (error) {
+    if (error instanceof DamagedZipError) throw error;
+    // fflate throws "unexpected EOF" when the input stops inside a member.
+    damage = pendingName
+      ? `the archive ends inside member ${pendingName} (${(error as Error).message})`
+      : `the archive could not be read (${(error as Error).message})`;
+  }
+  yield* drain(completed);
+  if (damage !== null) throw new DamagedZipError(damage, membersRead);
+
+  if (directory === null) {
+    throw new DamagedZipError(
+      "the archive has no end-of-central-directory record, so it is truncated or not a complete zip file",
+      membersRead,
+    );
+  }
+  if (remaining > 0) {
+    throw new DamagedZipError(
+      `the archive ends ${remaining} bytes before its central directory`,
+      membersRead,
+    );
+  }
+  if (directory.memberCount !== "zip64" && directory.memberCount !== membersSeen) {
+    throw new DamagedZipError(
+      `the central directory lists ${directory.memberCount} members but ${membersSeen} were found`,
+      membersRead,
+    );
+  }
+}
+
+/**
+ * Inflates one deflate-compressed member with Bun's native zlib once all its
+ * compressed bytes are in. fflate's own streaming inflater took 210 ms against 60 ms
+ * for the 5,980-member sample archive (Bun 1.4.5, 2-core AMD EPYC VM).
+ */
+class BunInflate implements UnzipDecoder {
+  static readonly compression = 8;
+  ondata: AsyncFlateStreamHandler = () => {};
+  private readonly parts: Uint8Array[] = [];
+
+  push(chunk: Uint8Array, final: boolean): void {
+    // fflate may pass views of its own buffers, which it does not promise to keep intact.
+    this.parts.push(chunk.slice());
+    if (!final) return;
+    let inflated: Uint8Array<ArrayBuffer>;
+    try {
+      inflated = Bun.inflateSync(concatenate(this.parts));
+    } catch (error) {
+      const failure = Object.assign(error as Error, { code: 0 }) as FlateError;
+      this.ondata(failure, new Uint8Array(0), true);
+      return;
+    }
+    this.ondata(null, inflated, true);
+  }
+}
+
+function* drain(completed: ZipMember[]): Generator<ZipMember> {
+  while (completed.length > 0) {
+    yield completed.shift() as ZipMember;
+  }
+}
+
+function concatenate(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const result = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    result.set(part, offset);
+    offset += part.length;
+  }
+  return result;
+}
