@@ -136,11 +136,10 @@ async function scanAndPatch(
   );
 
   const warnings = [...scan.warnings];
-  const scanProblem = checkScan(scan, services.config, services.now());
-  if (scanProblem.warning) {
-    warnings.push(scanProblem.warning);
-    services.log.warn(`schedule ${schedule.id}: ${scanProblem.warning}`);
-  }
+  const staleness = staleDataWarning(scan, services.config, services.now());
+  if (staleness) warnings.push(staleness);
+  for (const warning of warnings) services.log.warn(`schedule ${schedule.id}: ${warning}`);
+
   const end: RunEnd = {
     finishedAt: services.now(),
     outcome: "succeeded",
@@ -152,15 +151,6 @@ async function scanAndPatch(
     reason: null,
     warnings,
   };
-  if (scanProblem.failure) {
-    // Without advisory data there is nothing to plan from, so the patch step is skipped.
-    return {
-      ...end,
-      outcome: "failed",
-      exitCode: scanProblem.failure.exitCode,
-      reason: scanProblem.failure.reason,
-    };
-  }
 
   if (schedule.patchEnabled && schedule.strategy !== null) {
     const patched = await services.patch(
@@ -202,27 +192,16 @@ async function scanAndPatch(
   return end;
 }
 
-/** Problems of a finished scan: no advisory data fails the run; old data only warns. */
-function checkScan(
-  scan: ScanResult,
-  config: CortexConfig,
-  now: Date,
-): { failure?: { exitCode: ExitCode; reason: string }; warning?: string } {
-  if (scan.dataRefreshedAt === null) {
-    return {
-      failure: {
-        exitCode: ExitCode.unusableInput,
-        reason: `no advisory data for ${scan.ecosystem} in the database; import it with "cortex security db import" or turn offline mode off`,
-      },
-    };
-  }
+/**
+ * Warns when the scan's advisory data is older than the maximum data age, unless the scanner
+ * already said so. A scan without any advisory data throws in the scanner, which fails the run.
+ */
+function staleDataWarning(scan: ScanResult, config: CortexConfig, now: Date): string | null {
+  if (scan.dataRefreshedAt === null) return null;
+  if (scan.warnings.some((warning) => warning.includes("older than the maximum"))) return null;
   const ageDays = (now.getTime() - scan.dataRefreshedAt.getTime()) / MS_PER_DAY;
-  if (ageDays > config.maxDataAgeDays) {
-    return {
-      warning: `advisory data is ${Math.floor(ageDays)} days old (refreshed ${scan.dataRefreshedAt.toISOString()}), older than the maximum data age of ${config.maxDataAgeDays} days; import fresh data`,
-    };
-  }
-  return {};
+  if (ageDays <= config.maxDataAgeDays) return null;
+  return `advisory data is ${Math.floor(ageDays)} days old (refreshed ${scan.dataRefreshedAt.toISOString()}), older than the maximum data age of ${config.maxDataAgeDays} days; import fresh data with "cortex security db import"`;
 }
 
 function finishRun(services: ScheduleRunServices, runId: number, end: RunEnd): ScheduleRunResult {

@@ -309,7 +309,13 @@ describe("runSchedule offline", () => {
   });
 
   test("fails without advisory data", async () => {
-    const h = harness({ schedule: offline, scan: { dataRefreshedAt: null } });
+    const h = harness({
+      schedule: offline,
+      scan: new CortexError(
+        "no advisory data for Debian:12 in the database",
+        ExitCode.unusableInput,
+      ),
+    });
     const result = await runSchedule(
       { schedule: offline, dataDir: h.dataDir, root: "/", dryRun: false },
       h.services,
@@ -318,6 +324,22 @@ describe("runSchedule offline", () => {
     expect(result.run.outcome).toBe("failed");
     expect(result.run.reason).toContain("no advisory data for Debian:12");
     expect(h.patchRequests).toEqual([]);
+  });
+
+  test("keeps the scanner's own age warning", async () => {
+    const scannerWarning = "the advisory data is 10 days old, older than the maximum age of 7 days";
+    const h = harness({
+      schedule: offline,
+      scan: {
+        dataRefreshedAt: new Date(START - 10 * 24 * 3600 * 1000),
+        warnings: [scannerWarning],
+      },
+    });
+    const result = await runSchedule(
+      { schedule: offline, dataDir: h.dataDir, root: "/", dryRun: false },
+      h.services,
+    );
+    expect(result.run.warnings).toEqual([scannerWarning]);
   });
 });
 
