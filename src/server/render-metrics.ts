@@ -62,11 +62,11 @@ export function renderMetrics(snapshot: MetricsSnapshot, now: Date): string {
     },
     {
       name: "cortex_patch_runs_total",
-      help: "Patch runs recorded in the history, by outcome.",
+      help: "Patch runs recorded in the history, by status (running, succeeded, partial, failed, refused).",
       type: "counter",
       samples: Object.entries(snapshot.patchRunCounts)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([outcome, count]) => ({ labels: { outcome }, value: count })),
+        .map(([status, count]) => ({ labels: { status }, value: count })),
     },
     {
       name: "cortex_reboot_pending",

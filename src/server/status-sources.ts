@@ -21,8 +21,10 @@ export interface HistoryEntry {
   startedAt: Date;
   /** Null while the run is going on, or when its process died before finishing. */
   finishedAt: Date | null;
-  /** Outcome word of the run, such as `succeeded`, `partial` or `failed`. */
-  outcome: string;
+  /** `running`, `succeeded`, `partial`, `failed` or `refused`. */
+  status: string;
+  /** Further fields of the stored entry (packages, plan, messages), passed through as they are. */
+  [field: string]: unknown;
 }
 
 /** One schedule with its last and next run. */
@@ -63,7 +65,7 @@ export interface StatusSources {
   history(limit: number): MaybePromise<HistoryEntry[]>;
   /** The newest patch run (not rollback), or null when there was none. */
   lastPatchRun(): MaybePromise<HistoryEntry | null>;
-  /** Number of recorded patch runs per outcome word, over the whole history. */
+  /** Number of recorded patch runs per status, over the whole history. */
   patchRunCounts(): MaybePromise<Record<string, number>>;
   schedules(): MaybePromise<ScheduleState[]>;
   /** True when a reboot is pending (`/var/run/reboot-required` exists). */

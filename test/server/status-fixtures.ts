@@ -98,14 +98,14 @@ export function fakeSources(
           kind: "rollback",
           startedAt: new Date("2026-12-02T09:00:00.000Z"),
           finishedAt: new Date("2026-12-02T09:01:00.000Z"),
-          outcome: "succeeded",
+          status: "succeeded",
         },
         {
           id: 1,
           kind: "patch",
           startedAt: new Date("2026-12-01T04:00:00.000Z"),
           finishedAt: new Date("2026-12-01T04:03:00.000Z"),
-          outcome: "partial",
+          status: "partial",
         },
       ].slice(0, limit);
     },
@@ -114,7 +114,7 @@ export function fakeSources(
       kind: "patch",
       startedAt: new Date("2026-12-01T04:00:00.000Z"),
       finishedAt: new Date("2026-12-01T04:03:00.000Z"),
-      outcome: "partial",
+      status: "partial",
     }),
     patchRunCounts: () => ({ succeeded: 3, partial: 1, failed: 0 }),
     schedules: () => [

@@ -29,6 +29,10 @@ export function serveHttp(
     fetch,
     development: false,
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    // Bun 1.4.5 sets SO_REUSEPORT when `development` is false, although its types document false
+    // as the default. A second server on the same port then starts without error and the kernel
+    // spreads connections over both, so the option is turned off explicitly.
+    reusePort: false,
   });
   return {
     hostname: address.hostname,
