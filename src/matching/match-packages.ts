@@ -125,6 +125,7 @@ function buildFinding(
     sourceVersion: pkg.sourceVersion,
     vulnerabilityId: record.id,
     aliases: uniqueAliases(record),
+    upstream: [...new Set(record.upstream ?? [])],
     summary: record.summary ?? null,
     severity: rating.severity,
     severitySource: rating.source,

@@ -23,6 +23,11 @@ export interface Finding {
   vulnerabilityId: string;
   /** Other ids of the same flaw, usually CVE ids. */
   aliases: string[];
+  /**
+   * The record's `upstream` ids: the flaws a DLA, USN or UBUNTU-CVE record derives
+   * from, usually CVE ids. Used to look up NVD ratings for such records.
+   */
+  upstream?: string[];
   summary: string | null;
   severity: Severity;
   severitySource: SeveritySource;

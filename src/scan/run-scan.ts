@@ -1,7 +1,20 @@
+import { resolve } from "node:path";
+import { fillNvdRatings } from "../advisories/online/fill-nvd-ratings.ts";
+import { refreshFromOsv } from "../advisories/online/refresh-from-osv.ts";
 import type { CortexConfig } from "../config/cortex-config.ts";
+import type { InstalledPackage } from "../inventory/installed-package.ts";
+import { readInventory } from "../inventory/read-inventory.ts";
+import { matchPackages } from "../matching/match-packages.ts";
+import { inputError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
+import { dataFreshness, loadAdvisoriesForPackages } from "../store/advisory-store.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
-import type { ScanResult } from "./scan-result.ts";
+import { saveScan } from "../store/scan-store.ts";
+import { compareDebianVersions } from "../versioning/debian-version.ts";
+import { applyNvdRatings } from "./apply-nvd-ratings.ts";
+import { countBySeverity } from "./count-by-severity.ts";
+import { scanEcosystems } from "./scan-ecosystems.ts";
+import type { ScanResult, UncheckedPackage } from "./scan-result.ts";
 
 /** What to scan and with which data. */
 export interface ScanRequest {
@@ -38,11 +51,141 @@ export interface ScanServices {
 }
 
 /**
- * Scans the installed packages of `request.root` and stores the result.
- * TODO: being written; the signature is fixed so that patch, schedule and serve can build on it.
+ * Scans the installed packages of `request.root`, stores the result and
+ * returns it. Online scans first refresh the local database from OSV; every
+ * scan then matches against that database, so offline and online scans share
+ * one matcher.
  */
 export async function runScan(request: ScanRequest, services: ScanServices): Promise<ScanResult> {
-  void request;
-  void services;
-  throw new Error("runScan is not implemented yet");
+  const startedAt = services.now();
+  const root = resolve(request.root);
+  const inventory = await readInventory(root, { ecosystemOverride: request.ecosystemOverride });
+  const { ecosystem } = inventory;
+  const warnings = [...inventory.warnings];
+  const packages = selectPackages(inventory.packages, request.packageName, root);
+
+  const unchecked: UncheckedPackage[] = [];
+  if (!request.offline) {
+    const online = await refreshFromOsv(sourceQueries(packages, ecosystem), {
+      db: services.db,
+      config: services.config,
+      fetch: services.fetch,
+      now: services.now,
+      log: services.log,
+      refresh: request.refresh,
+      onProgress: services.onProgress,
+    });
+    unchecked.push(...online.unchecked);
+  }
+
+  const freshness = dataFreshness(services.db, ecosystem);
+  if (freshness.recordCount === 0 && (request.offline || unchecked.length > 0)) {
+    // An empty database would report "no vulnerabilities": that must be loud, never a silent zero.
+    throw inputError(
+      `no advisory data for ${ecosystem} in the database: import it with \`cortex security db import FILE\` (an OSV all.zip for ${ecosystem}) or run the scan online`,
+    );
+  }
+
+  const sourceNames = [...new Set(packages.map((pkg) => pkg.sourceName))];
+  const records = loadAdvisoriesForPackages(services.db, scanEcosystems(ecosystem), sourceNames);
+  let findings = matchPackages(packages, records, {
+    ecosystem,
+    compare: compareDebianVersions,
+    runningKernelRelease: root === "/" ? services.runningKernelRelease : null,
+  });
+  services.onProgress?.({
+    done: packages.length,
+    total: packages.length,
+    findings: findings.length,
+  });
+
+  let pendingNvd = new Set<string>();
+  if (!request.offline && request.nvd && services.config.nvdEnabled) {
+    const unrated = findings.filter((finding) => finding.severity === "unknown");
+    const cveIds = [...new Set(unrated.flatMap((finding) => cveIdsOf(finding)))];
+    if (cveIds.length > 0) {
+      const nvd = await fillNvdRatings(cveIds, {
+        db: services.db,
+        config: services.config,
+        fetch: services.fetch,
+        now: services.now,
+        log: services.log,
+      });
+      pendingNvd = new Set(nvd.pending);
+    }
+  }
+  findings = applyNvdRatings(services.db, findings, pendingNvd);
+
+  const finishedAt = services.now();
+  const dataRefreshedAt = dataFreshness(services.db, ecosystem).refreshedAt;
+  const staleness = staleDataWarning(dataRefreshedAt, finishedAt, services.config.maxDataAgeDays);
+  if (staleness) warnings.push(staleness);
+
+  const scan: ScanResult = {
+    id: null,
+    startedAt,
+    finishedAt,
+    root,
+    ecosystem,
+    mode: request.offline ? "offline" : "online",
+    complete: unchecked.length === 0,
+    packageCount: packages.length,
+    packageFilter: request.packageName ?? null,
+    dataRefreshedAt,
+    counts: countBySeverity(findings),
+    findings,
+    warnings,
+    unchecked,
+  };
+  scan.id = saveScan(services.db, scan);
+  return scan;
+}
+
+function selectPackages(
+  packages: InstalledPackage[],
+  packageName: string | undefined,
+  root: string,
+): InstalledPackage[] {
+  if (packageName === undefined) return packages;
+  const selected = packages.filter(
+    (pkg) => pkg.name === packageName || pkg.sourceName === packageName,
+  );
+  if (selected.length === 0) {
+    throw inputError(
+      `package ${packageName} is not installed under ${root}: give an installed binary or source package name`,
+    );
+  }
+  return selected;
+}
+
+/** One OSV query per (source name, source version): advisories name source packages. */
+function sourceQueries(packages: InstalledPackage[], ecosystem: string) {
+  const seen = new Map<string, { ecosystem: string; name: string; version: string }>();
+  for (const pkg of packages) {
+    const key = `${pkg.sourceName}\u0000${pkg.sourceVersion}`;
+    if (!seen.has(key))
+      seen.set(key, { ecosystem, name: pkg.sourceName, version: pkg.sourceVersion });
+  }
+  return [...seen.values()];
+}
+
+function cveIdsOf(finding: {
+  vulnerabilityId: string;
+  aliases: string[];
+  upstream?: string[];
+}): string[] {
+  const ids = [finding.vulnerabilityId, ...finding.aliases, ...(finding.upstream ?? [])];
+  return [...new Set(ids.filter((id) => id.startsWith("CVE-")))];
+}
+
+/** Returns the warning for data older than the maximum age, or null when it is fresh enough. */
+export function staleDataWarning(
+  refreshedAt: Date | null,
+  now: Date,
+  maxDataAgeDays: number,
+): string | null {
+  if (refreshedAt === null) return "the advisory data has no recorded refresh time";
+  const ageDays = (now.getTime() - refreshedAt.getTime()) / 86_400_000;
+  if (ageDays <= maxDataAgeDays) return null;
+  return `the advisory data is ${Math.floor(ageDays)} days old, older than the maximum age of ${maxDataAgeDays} days: run \`cortex security db import\` with a newer file or scan online`;
 }

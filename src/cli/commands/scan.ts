@@ -1,8 +1,141 @@
-import type { Command } from "@commander-js/extra-typings";
+import { type Command, Option } from "@commander-js/extra-typings";
+import { loadCortexConfig } from "../../config/cortex-config.ts";
+import { usageError } from "../../platform/errors.ts";
+import { ExitCode } from "../../platform/exit-codes.ts";
+import { resolveDataDir } from "../../platform/paths.ts";
+import { countBySeverity } from "../../scan/count-by-severity.ts";
+import type { Finding } from "../../scan/finding.ts";
+import { runScan, type ScanProgress } from "../../scan/run-scan.ts";
+import {
+  isSeverity,
+  RATED_SEVERITIES_ASCENDING,
+  type RatedSeverity,
+  SEVERITIES,
+  type Severity,
+  severityRank,
+} from "../../severity/severity.ts";
+import { openDatabase } from "../../store/open-database.ts";
 import type { CommandContext } from "../command-context.ts";
+import { DATA_DIR_HELP, ROOT_HELP } from "../common-options.ts";
+import { scanToJson } from "../render/scan-json.ts";
+import { renderScanText } from "../render/scan-text.ts";
 
-/** Adds the `scan` command to `cortex security`. */
+/** Adds `cortex security scan`. */
 export function registerScanCommand(security: Command, context: CommandContext): void {
-  void context;
-  security.command("scan").description("not implemented yet");
+  security
+    .command("scan")
+    .description(
+      "list the known vulnerabilities of the installed packages. Online by default: asks OSV, caches answers for 24 hours, and fills missing ratings from NVD; --offline uses only the local database",
+    )
+    .option("--all", "scan every installed package (the default)")
+    .option("--package <name>", "scan only this binary or source package")
+    .option("--critical", "scan now and show only critical findings")
+    .option(
+      "--severity <list>",
+      `show only these severities, comma-separated (${SEVERITIES.join(", ")})`,
+    )
+    .addOption(
+      new Option(
+        "--fail-on <severity>",
+        "exit 1 when a finding is at or above this severity; unrated findings count as reaching it",
+      ).choices(RATED_SEVERITIES_ASCENDING),
+    )
+    .option("--offline", "use only the local advisory database; never touch the network")
+    .option("--refresh", "ask the network even when cached answers are fresh")
+    .option("--no-nvd", "do not look up missing severities at NVD")
+    .option("--json", "print one JSON object on stdout (schema in docs/json-schema.md)")
+    .option("--root <dir>", ROOT_HELP, "/")
+    .option(
+      "--ecosystem <name>",
+      "OSV ecosystem to use instead of the one os-release implies, e.g. Debian:12",
+    )
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .action(async (options) => {
+      if (options.all && options.package) {
+        throw usageError("--all and --package exclude each other: give one of them");
+      }
+      if (options.offline && options.refresh) {
+        throw usageError("--offline and --refresh exclude each other");
+      }
+      const shown = parseSeverityList(options.severity, options.critical === true);
+      const { deps, log } = context;
+      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const config = loadCortexConfig(pathInputs);
+      const db = openDatabase(resolveDataDir(options.dataDir, pathInputs));
+      try {
+        const scan = await runScan(
+          {
+            root: options.root,
+            packageName: options.package,
+            offline: options.offline === true,
+            refresh: options.refresh === true,
+            ecosystemOverride: options.ecosystem,
+            nvd: options.nvd,
+          },
+          {
+            db,
+            config,
+            fetch: deps.fetch,
+            now: deps.now,
+            log,
+            runningKernelRelease: deps.runningKernelRelease,
+            onProgress: deps.stderr.isTTY ? progressWriter(context) : undefined,
+          },
+        );
+        if (deps.stderr.isTTY) deps.stderr.write("\r\x1b[K");
+
+        const findings = shown ? scan.findings.filter((f) => shown.has(f.severity)) : scan.findings;
+        const document = scanToJson(scan, {
+          now: deps.now(),
+          maxDataAgeDays: config.maxDataAgeDays,
+          findings,
+          counts: countBySeverity(findings),
+        });
+        for (const warning of scan.warnings) log.warn(warning);
+        if (options.json) deps.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        else deps.stdout.write(renderScanText(document));
+
+        if (!scan.complete) {
+          log.warn(
+            `scan incomplete: ${scan.unchecked.length} source packages could not be checked (listed above); run again when the advisory source is reachable`,
+          );
+          context.raiseExitCode(ExitCode.incomplete);
+        }
+        if (options.failOn && reachesThreshold(findings, options.failOn)) {
+          context.raiseExitCode(ExitCode.findingsAtOrAboveFailOn);
+        }
+      } finally {
+        db.$client.close();
+      }
+    });
+}
+
+function parseSeverityList(list: string | undefined, criticalOnly: boolean): Set<Severity> | null {
+  if (criticalOnly && list) throw usageError("--critical and --severity exclude each other");
+  if (criticalOnly) return new Set(["critical"]);
+  if (list === undefined) return null;
+  const severities = list.split(",").map((item) => item.trim().toLowerCase());
+  const invalid = severities.filter((item) => !isSeverity(item));
+  if (invalid.length > 0 || severities.length === 0) {
+    throw usageError(
+      `invalid --severity value "${list}": use a comma-separated list of ${SEVERITIES.join(", ")}`,
+    );
+  }
+  return new Set(severities as Severity[]);
+}
+
+function reachesThreshold(findings: readonly Finding[], threshold: RatedSeverity): boolean {
+  const minimum = severityRank(threshold);
+  return findings.some(
+    (finding) => finding.severity === "unknown" || severityRank(finding.severity) >= minimum,
+  );
+}
+
+function progressWriter(context: CommandContext): (progress: ScanProgress) => void {
+  return ({ done, total, findings }) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    context.deps.stderr.write(
+      `\r\x1b[Kscanning ${done}/${total} (${percent}%), ${findings} found so far`,
+    );
+  };
 }
