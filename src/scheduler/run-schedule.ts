@@ -1,4 +1,6 @@
 import type { CortexConfig } from "../config/cortex-config.ts";
+import type { PatcherConfig } from "../patching/patcher-config.ts";
+import type { PatchRequest, PatchRunResult, PatchServices } from "../patching/run-patch.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
 import { isCortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
@@ -7,7 +9,6 @@ import { acquireRunLock, type RunLock } from "../platform/run-lock.ts";
 import type { ScanRequest, ScanServices } from "../scan/run-scan.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
-import type { RunPatchFunction } from "./run-patch-adapter.ts";
 import type { Schedule, ScheduleRun } from "./schedule.ts";
 import { getScheduleRun, type RunEnd, recordRunEnd, recordRunStart } from "./schedule-store.ts";
 
@@ -33,6 +34,7 @@ export interface ScheduleRunRequest {
 export interface ScheduleRunServices {
   db: CortexDatabase;
   config: CortexConfig;
+  patcherConfig: PatcherConfig;
   fetch: typeof fetch;
   now: () => Date;
   log: Logger;
@@ -42,7 +44,7 @@ export interface ScheduleRunServices {
   /** The scanner: `runScan`, or a stand-in in tests. */
   scan: (request: ScanRequest, services: ScanServices) => Promise<ScanResult>;
   /** The patcher: `runPatch`, or a stand-in in tests. */
-  patch: RunPatchFunction;
+  patch: (request: PatchRequest, services: PatchServices) => Promise<PatchRunResult>;
   /** Replaceable for tests; default `acquireRunLock`. */
   acquireLock?: typeof acquireRunLock;
 }
@@ -162,10 +164,12 @@ async function scanAndPatch(
         noUpdate: schedule.offline,
         scanFirst: false,
         dataDir: request.dataDir,
+        runLockWaitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       },
       {
         db: services.db,
         config: services.config,
+        patcherConfig: services.patcherConfig,
         fetch: fetchForRun,
         now: services.now,
         log: services.log,
@@ -175,11 +179,14 @@ async function scanAndPatch(
       },
     );
     end.historyId = patched.historyId;
-    end.patchOutcome = describeOutcome(patched.outcome);
+    end.patchOutcome = patched.outcome.status;
     if (patched.exitCode !== ExitCode.ok) {
+      const detail = patched.outcome.messages.length
+        ? `: ${patched.outcome.messages.join("; ")}`
+        : "";
       end.outcome = "failed";
-      end.exitCode = toExitCode(patched.exitCode);
-      end.reason = `patch ended with outcome ${end.patchOutcome} (exit code ${patched.exitCode})`;
+      end.exitCode = patched.exitCode;
+      end.reason = `patch ended with outcome ${patched.outcome.status} (exit code ${patched.exitCode})${detail}`;
     }
   }
 
@@ -233,24 +240,9 @@ function describeWork(schedule: Schedule, dryRun: boolean): string {
   return `${mode}, ${dryRun ? "patch plan only" : "patch"} with strategy ${schedule.strategy}`;
 }
 
-function describeOutcome(outcome: unknown): string {
-  if (typeof outcome === "string") return outcome;
-  if (outcome && typeof outcome === "object" && "status" in outcome) {
-    return String((outcome as { status: unknown }).status);
-  }
-  return JSON.stringify(outcome) ?? "unknown";
-}
-
 function describeUnchecked(scan: ScanResult): string {
   const first = scan.unchecked[0];
   return first ? `${first.sourceName} ${first.sourceVersion}: ${first.reason}` : "none listed";
-}
-
-/** Keeps a patcher exit code that is one of ours, else reports an internal error. */
-function toExitCode(code: number): ExitCode {
-  return (Object.values(ExitCode) as number[]).includes(code)
-    ? (code as ExitCode)
-    : ExitCode.internal;
 }
 
 const offlineFetch = (async (input: unknown) => {

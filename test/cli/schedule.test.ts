@@ -406,6 +406,60 @@ describe("schedule run", () => {
     expect(status.lastRun.reason).toContain("no advisory data for Debian:12");
   });
 
+  test("dry run with patching only plans", async () => {
+    const s = setup();
+    await s.cli([
+      "create",
+      "patcher",
+      "--frequency",
+      "weekly",
+      "--enable-patch",
+      "--offline",
+      "--data-dir",
+      s.dataDir,
+    ]);
+    importAdvisory(s.dataDir, new Date(NOW - 24 * 3600 * 1000));
+
+    const result = await s.cli(
+      ["run", "patcher", "--dry-run", "--root", fixtureRoot(), "--data-dir", s.dataDir],
+      { now: fakeClock() },
+    );
+    expect(result.exitCode).toBe(0);
+
+    const shown = await s.cli(["show", "patcher", "--json", "--data-dir", s.dataDir]);
+    const [run] = JSON.parse(shown.stdout).runs;
+    expect(run.dryRun).toBe(true);
+    expect(run.patchOutcome).toBe("planned");
+    expect(run.historyId).toBeNull();
+    const commands = s.runner.calls.map((argv) => argv.join(" "));
+    expect(commands.some((command) => command.includes("install"))).toBe(false);
+  });
+
+  test("patch refusal fails the run with the reason", async () => {
+    const s = setup();
+    await s.cli([
+      "create",
+      "patcher",
+      "--frequency",
+      "weekly",
+      "--enable-patch",
+      "--offline",
+      "--data-dir",
+      s.dataDir,
+    ]);
+    importAdvisory(s.dataDir, new Date(NOW - 24 * 3600 * 1000));
+
+    const result = await s.cli(
+      ["run", "patcher", "--root", fixtureRoot(), "--data-dir", s.dataDir],
+      { now: fakeClock(), uid: 1000 },
+    );
+    expect(result.exitCode).toBe(5);
+    const listed = await s.cli(["list", "--json", "--data-dir", s.dataDir]);
+    const [status] = JSON.parse(listed.stdout);
+    expect(status.lastRun.outcome).toBe("failed");
+    expect(status.lastRun.reason).toContain("applying patches needs root");
+  });
+
   test("unknown schedule names the data directory", async () => {
     const s = setup();
     const result = await s.cli(["run", "nope", "--data-dir", s.dataDir]);

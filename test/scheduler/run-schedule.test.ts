@@ -3,16 +3,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CortexConfig } from "../../src/config/cortex-config.ts";
+import { DEFAULT_PATCHER_CONFIG } from "../../src/patching/patcher-config.ts";
+import type { PatchRequest, PatchRunResult, PatchStatus } from "../../src/patching/run-patch.ts";
 import { CortexError } from "../../src/platform/errors.ts";
 import { ExitCode } from "../../src/platform/exit-codes.ts";
 import { createMemoryLogger } from "../../src/platform/logger.ts";
 import type { ScanRequest, ScanServices } from "../../src/scan/run-scan.ts";
 import type { ScanResult } from "../../src/scan/scan-result.ts";
-import type {
-  SchedulePatchRequest,
-  SchedulePatchResult,
-} from "../../src/scheduler/run-patch-adapter.ts";
-import { runSchedule, type ScheduleRunServices } from "../../src/scheduler/run-schedule.ts";
+import {
+  DEFAULT_LOCK_WAIT_MS,
+  runSchedule,
+  type ScheduleRunServices,
+} from "../../src/scheduler/run-schedule.ts";
 import type { Schedule } from "../../src/scheduler/schedule.ts";
 import { insertSchedule, listScheduleRuns } from "../../src/scheduler/schedule-store.ts";
 import { type CortexDatabase, openMemoryDatabase } from "../../src/store/open-database.ts";
@@ -88,29 +90,66 @@ function scanResult(now: Date, overrides: Partial<ScanResult> = {}): ScanResult 
   };
 }
 
+/** A patcher result with an empty plan; the schedule only records status, history id and code. */
+function patchResult(
+  status: PatchStatus,
+  historyId: number | null,
+  exitCode: PatchRunResult["exitCode"],
+  messages: string[] = [],
+): PatchRunResult {
+  return {
+    plan: {
+      policy: {
+        strategy: "critical_only",
+        minSeverity: "low",
+        unknownSeverity: "high",
+        whitelist: [],
+        blacklist: [],
+        packageName: null,
+      },
+      upgrades: [],
+      fixes: [],
+      remaining: [],
+      skipped: [],
+    },
+    historyId,
+    outcome: {
+      status,
+      packages: [],
+      findingsAfter: null,
+      reboot: null,
+      messages,
+      scanId: null,
+      scanFinishedAt: new Date(START),
+    },
+    exitCode,
+  };
+}
+
 interface Harness {
   db: CortexDatabase;
   dataDir: string;
   services: ScheduleRunServices;
   scanRequests: { request: ScanRequest; services: ScanServices }[];
-  patchRequests: SchedulePatchRequest[];
+  patchRequests: PatchRequest[];
 }
 
 function harness(
   options: {
     scan?: Partial<ScanResult> | ((now: Date) => Promise<Partial<ScanResult>>) | Error;
-    patch?: SchedulePatchResult;
+    patch?: PatchRunResult;
     schedule?: Partial<Schedule>;
   } = {},
 ): Harness {
   const db = openMemoryDatabase();
   insertSchedule(db, scheduleOf(options.schedule));
   const scanRequests: Harness["scanRequests"] = [];
-  const patchRequests: SchedulePatchRequest[] = [];
+  const patchRequests: PatchRequest[] = [];
   const now = steppingClock();
   const services: ScheduleRunServices = {
     db,
     config: CONFIG,
+    patcherConfig: DEFAULT_PATCHER_CONFIG,
     fetch: (async () => {
       throw new Error("tests must not reach the network");
     }) as unknown as typeof fetch,
@@ -130,9 +169,7 @@ function harness(
     },
     patch: async (request) => {
       patchRequests.push(request);
-      return (
-        options.patch ?? { plan: {}, historyId: 7, outcome: { status: "succeeded" }, exitCode: 0 }
-      );
+      return options.patch ?? patchResult("succeeded", 7, ExitCode.ok);
     },
   };
   return { db, dataDir: tempDir(), services, scanRequests, patchRequests };
@@ -187,6 +224,7 @@ describe("runSchedule", () => {
         noUpdate: false,
         scanFirst: false,
         dataDir: h.dataDir,
+        runLockWaitMs: DEFAULT_LOCK_WAIT_MS,
       },
     ]);
     expect(result.run.historyId).toBe(7);
@@ -198,7 +236,7 @@ describe("runSchedule", () => {
     const schedule = scheduleOf({ patchEnabled: true, strategy: "critical_only" });
     const h = harness({
       schedule,
-      patch: { plan: {}, historyId: null, outcome: { status: "planned" }, exitCode: 0 },
+      patch: patchResult("planned", null, ExitCode.ok),
     });
     const result = await runSchedule(
       { schedule, dataDir: h.dataDir, root: "/", dryRun: true },
@@ -214,12 +252,7 @@ describe("runSchedule", () => {
     const schedule = scheduleOf({ patchEnabled: true, strategy: "automatic" });
     const h = harness({
       schedule,
-      patch: {
-        plan: {},
-        historyId: 12,
-        outcome: { status: "failed" },
-        exitCode: ExitCode.aptFailed,
-      },
+      patch: patchResult("failed", 12, ExitCode.aptFailed, ["apt-get install exited with 100"]),
     });
     const result = await runSchedule(
       { schedule, dataDir: h.dataDir, root: "/", dryRun: false },
@@ -229,7 +262,9 @@ describe("runSchedule", () => {
     expect(result.run.outcome).toBe("failed");
     expect(result.run.exitCode).toBe(ExitCode.aptFailed);
     expect(result.run.historyId).toBe(12);
-    expect(result.run.reason).toBe("patch ended with outcome failed (exit code 10)");
+    expect(result.run.reason).toBe(
+      "patch ended with outcome failed (exit code 10): apt-get install exited with 100",
+    );
   });
 
   test("scan error fails the run with its reason", async () => {

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { loadCortexConfig } from "../../config/cortex-config.ts";
+import { loadPatcherConfig } from "../../patching/patcher-config.ts";
+import { runPatch } from "../../patching/run-patch.ts";
 import { usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { runScan } from "../../scan/run-scan.ts";
@@ -12,7 +14,6 @@ import {
 } from "../../scheduler/format-schedules.ts";
 import { installTimer, removeTimer, SYSTEM_UNIT_DIR } from "../../scheduler/install-timer.ts";
 import { onCalendarOf } from "../../scheduler/on-calendar.ts";
-import { runPatchAdapter } from "../../scheduler/run-patch-adapter.ts";
 import { runSchedule } from "../../scheduler/run-schedule.ts";
 import { FREQUENCIES, SCHEDULE_STRATEGIES, type Schedule } from "../../scheduler/schedule.ts";
 import { assertScheduleId, timerUnitName } from "../../scheduler/schedule-id.ts";
@@ -154,10 +155,12 @@ function registerRun(schedule: Command, context: CommandContext): void {
       const dataDir = dataDirOf(options.dataDir, context);
       const db = openDatabase(dataDir);
       const found = loadSchedule(db, id, dataDir);
-      const config = loadCortexConfig({ env: deps.env, uid: deps.uid, homeDir: deps.homeDir });
+      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const config = loadCortexConfig(pathInputs);
+      const patcherConfig = loadPatcherConfig(pathInputs);
       const result = await runSchedule(
         { schedule: found, dataDir, root: resolve(options.root), dryRun: options.dryRun },
-        { ...deps, db, config, log, scan: runScan, patch: runPatchAdapter },
+        { ...deps, db, config, patcherConfig, log, scan: runScan, patch: runPatch },
       );
 
       const { run } = result;
