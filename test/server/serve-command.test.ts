@@ -136,4 +136,45 @@ describe("cortex security serve", () => {
       await blocker.stop();
     }
   });
+
+  test("real process stops on SIGTERM", async () => {
+    const child = Bun.spawn(
+      [
+        process.execPath,
+        join(import.meta.dir, "..", "..", "src", "main.ts"),
+        "security",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        dataDir,
+      ],
+      {
+        env: { ...env, PATH: process.env.PATH ?? "/usr/bin:/bin" },
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    const reader = child.stderr.getReader();
+    const decoder = new TextDecoder();
+    let stderr = "";
+    let match: RegExpExecArray | null = null;
+    while (match === null) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`serve exited before listening: ${stderr}`);
+      stderr += decoder.decode(value, { stream: true });
+      match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+    }
+    expect((await fetch(`${match[1]}/healthz`)).status).toBe(200);
+
+    child.kill("SIGTERM");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += decoder.decode(value, { stream: true });
+    }
+    expect(await child.exited).toBe(0);
+    expect(stderr).toContain("received SIGTERM, stopping the status server");
+    expect(stderr).toMatch(/cortex status server on 127\.0\.0\.1:\d+ stopped/);
+  }, 15_000);
 });
