@@ -95,7 +95,7 @@ describe("history store", () => {
     ids.push(insertHistoryEntry(db, pointingOutside));
 
     const result = pruneHistory(db, dataDir, new Date(Date.UTC(2026, 10, 10)));
-    expect(result.removedEntries).toEqual([ids[0], ids[3]]);
+    expect(result.removedEntries).toEqual([ids[0] as number, ids[3] as number]);
     expect(result.removedFiles).toBe(1);
     expect(existsSync(join(dataDir, "packages/1/archive/foo_1.0-1_all.deb"))).toBe(false);
     expect(existsSync(outside)).toBe(true);
