@@ -10,6 +10,8 @@ export function parseRetryAfter(value: string | null, now: Date): number | null 
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
 
+  // Every HTTP-date form names the month in letters; Date.parse alone also takes "-5" or "1.5".
+  if (!/[A-Za-z]{3}/.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return null;
   return Math.max(0, date - now.getTime());

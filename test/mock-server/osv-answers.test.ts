@@ -1,0 +1,73 @@
+import { describe, expect, test } from "bun:test";
+import { computedAnswers, recordedAnswers } from "./osv-answers.ts";
+import { loadRecordedQueryBatches, loadRecordTexts } from "./osv-fixtures.ts";
+
+function record(
+  id: string,
+  name: string,
+  fixed: string,
+  ecosystem = "Debian:12",
+): [string, string] {
+  return [
+    id,
+    JSON.stringify({
+      id,
+      modified: "2026-01-01T00:00:00Z",
+      affected: [
+        {
+          package: { ecosystem, name },
+          ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed }] }],
+        },
+      ],
+    }),
+  ];
+}
+
+describe("computedAnswers", () => {
+  const answers = computedAnswers(
+    new Map([
+      record("CVE-2024-0001", "openssl", "3.0.15-1~deb12u1"),
+      record("CVE-2024-0002", "openssl", "3.0.11-1~deb12u2"),
+      record("CVE-2024-0003", "zlib", "1:1.2.13.dfsg-2"),
+      record("CVE-2024-0004", "openssl", "9.9", "Debian:11"),
+    ]),
+  );
+
+  test("lists records whose range holds the version", () => {
+    const ids = answers.vulnerabilities("Debian:12", "openssl", "3.0.11-1~deb12u2");
+    expect(ids).toEqual([{ id: "CVE-2024-0001", modified: "2026-01-01T00:00:00Z" }]);
+  });
+
+  test("fixed version is not affected", () => {
+    expect(answers.vulnerabilities("Debian:12", "openssl", "3.0.15-1~deb12u1")).toEqual([]);
+  });
+
+  test("other ecosystem is ignored", () => {
+    expect(answers.vulnerabilities("Debian:13", "openssl", "3.0.0-1")).toEqual([]);
+  });
+});
+
+describe("recordedAnswers", () => {
+  const answers = recordedAnswers(loadRecordedQueryBatches(), loadRecordTexts());
+
+  test("treats Ubuntu LTS suffix alike", () => {
+    const plain = answers.vulnerabilities("Ubuntu:22.04", "gzip", "1.10-4ubuntu4.1");
+    const lts = answers.vulnerabilities("Ubuntu:22.04:LTS", "gzip", "1.10-4ubuntu4.1");
+    expect(plain.map((entry) => entry.id)).toEqual([
+      "UBUNTU-CVE-2026-41991",
+      "UBUNTU-CVE-2026-41992",
+      "USN-8512-1",
+    ]);
+    expect(lts).toEqual(plain);
+  });
+
+  test("reports the served record's modified", () => {
+    const [entry] = answers.vulnerabilities("Ubuntu:22.04", "attr", "1:2.5.1-1build1");
+    const served = JSON.parse(answers.recordText("UBUNTU-CVE-2026-54371") ?? "{}");
+    expect(entry?.modified).toBe(served.modified);
+  });
+
+  test("unknown package has no answers", () => {
+    expect(answers.vulnerabilities("Debian:12", "no-such-package", "1")).toEqual([]);
+  });
+});
