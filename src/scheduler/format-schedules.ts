@@ -59,7 +59,7 @@ export function formatScheduleDetails(
   return `${lines.join("\n")}\n`;
 }
 
-/** One line per run: id, start, outcome, counts, history entry and the reason of a failure. */
+/** Formats one run as a line: id, start, outcome, counts, history entry and the reason of a failure. */
 export function formatRunLine(run: ScheduleRun): string {
   const parts = [
     `run ${run.id}`,

@@ -9,7 +9,7 @@ import type { Schedule } from "./schedule.ts";
 import { serviceUnitName, timerUnitName } from "./schedule-id.ts";
 import { verifyUnitFiles } from "./verify-units.ts";
 
-/** Where system units written by an administrator go (systemd.unit(5), "System Unit Search Path"). */
+/** Directory of system units written by an administrator (systemd.unit(5), "System Unit Search Path"). */
 export const SYSTEM_UNIT_DIR = "/etc/systemd/system";
 
 export interface InstallTimerRequest {

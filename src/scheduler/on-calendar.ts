@@ -2,8 +2,8 @@ import type { Frequency, Schedule } from "./schedule.ts";
 
 /**
  * OnCalendar expression for each frequency, in the host's local time. The explicit early-morning
- * times keep runs off midnight, when many other timers (logrotate, man-db) fire, and apart from
- * each other.
+ * times keep runs off midnight, when `daily` timers such as logrotate's fire, and apart from each
+ * other.
  */
 export const DEFAULT_ON_CALENDAR: Record<Frequency, string> = {
   daily: "*-*-* 03:30:00",
@@ -11,7 +11,7 @@ export const DEFAULT_ON_CALENDAR: Record<Frequency, string> = {
   monthly: "*-*-01 04:30:00",
 };
 
-/** The OnCalendar expression that the schedule's timer uses. */
+/** Returns the OnCalendar expression that the schedule's timer uses. */
 export function onCalendarOf(schedule: Pick<Schedule, "frequency" | "onCalendar">): string {
   return schedule.onCalendar ?? DEFAULT_ON_CALENDAR[schedule.frequency];
 }

@@ -1,8 +1,8 @@
 /**
- * Quotes one argument for `ExecStart=` so that systemd passes it through unchanged: the whole
- * argument in double quotes, with C-style escapes for `\`, `"` and control characters as
- * systemd.syntax(7) describes, `%%` for a literal `%` (specifier expansion) and `$$` for a
- * literal `$` (environment variable substitution, systemd.service(5) "Command lines").
+ * Quotes one argument for `ExecStart=` so that systemd passes it through unchanged. The argument
+ * goes in double quotes, with C-style escapes for `\`, `"` and control characters as
+ * systemd.syntax(7) describes. A literal `%` becomes `%%` (specifier expansion) and a literal `$`
+ * becomes `$$` (environment variable substitution, systemd.service(5) "Command lines").
  */
 export function quoteExecArgument(argument: string): string {
   let quoted = '"';

@@ -4,8 +4,8 @@ import { formatExecCommandLine } from "./quote-exec-argument.ts";
 import type { Schedule } from "./schedule.ts";
 
 /**
- * Longest run systemd allows before it stops the service. A scan with an apt upgrade on a slow
- * mirror takes minutes; the limit only ends a run that hangs.
+ * Maximum run time before systemd stops the service. A scan with an apt upgrade on a slow mirror
+ * takes minutes, so the limit only ends a run that hangs.
  * NOTE: a run stopped in the middle of dpkg leaves it interrupted (`dpkg --configure -a` repairs it).
  */
 export const SERVICE_TIMEOUT = "2h";

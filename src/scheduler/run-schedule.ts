@@ -65,7 +65,7 @@ export function scheduleLockName(scheduleId: string): string {
  * strategy and applies the plan (plans only with `dryRun`). Holds the schedule's run lock for
  * the whole run, so a second run of the same schedule waits for the first to end and never
  * interleaves with it. Every attempt leaves a run record, including one that did not get the
- * lock. Findings alone do not fail a run; a scan or patch that could not do its job does,
+ * lock. Findings alone do not fail a run. A scan or patch that could not do its job fails it,
  * with a non-zero exit code and the reason in the record.
  */
 export async function runSchedule(
@@ -201,7 +201,7 @@ async function scanAndPatch(
 
 /**
  * Warns when the scan's advisory data is older than the maximum data age, unless the scanner
- * already said so. A scan without any advisory data throws in the scanner, which fails the run.
+ * already reported it. A scan without any advisory data throws in the scanner, which fails the run.
  */
 function staleDataWarning(scan: ScanResult, config: CortexConfig, now: Date): string | null {
   if (scan.dataRefreshedAt === null) return null;

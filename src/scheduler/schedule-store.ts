@@ -69,7 +69,7 @@ export function recordRunStart(
   return inserted.id;
 }
 
-/** What a finished run records. */
+/** Fields recorded at the end of a run. */
 export interface RunEnd {
   finishedAt: Date;
   outcome: Exclude<RunOutcome, "running">;
@@ -122,7 +122,7 @@ export function getScheduleRun(db: CortexDatabase, runId: number): ScheduleRun |
   return row ? toRun(row) : null;
 }
 
-/** The newest run of a schedule, or null when it never ran. */
+/** Loads the newest run of a schedule, or null when it never ran. */
 export function lastScheduleRun(db: CortexDatabase, scheduleId: string): ScheduleRun | null {
   return listScheduleRuns(db, scheduleId, 1)[0] ?? null;
 }

@@ -24,7 +24,7 @@ export interface Schedule {
   /** Absolute data directory the service unit passes on with `--data-dir`. */
   dataDir: string;
   createdAt: Date;
-  /** Where the units were written; null when no timer is installed. */
+  /** Directory the units were written to, or null when no timer is installed. */
   timerUnitDir: string | null;
   /** True when install-timer enabled and started the timer with systemctl. */
   timerEnabled: boolean;
@@ -48,7 +48,7 @@ export interface ScheduleRun {
   /** Patch history entry created by the run. */
   historyId: number | null;
   patchOutcome: string | null;
-  /** Why the run failed; null on success. */
+  /** Reason the run failed, or null on success. */
   reason: string | null;
   warnings: string[];
 }

@@ -26,8 +26,8 @@ export interface ScheduleStatus {
   } | null;
   /**
    * Next elapse of the OnCalendar expression (ISO 8601, UTC), before the timer's randomized
-   * delay; null when it is unknown (no runner given, systemd-analyze missing) or never comes.
-   * The schedule runs then only when its timer is installed and enabled.
+   * delay. It is null when unknown (no runner given, systemd-analyze missing) or when it never
+   * comes. The schedule runs then only if its timer is installed and enabled.
    */
   nextRun: string | null;
 }

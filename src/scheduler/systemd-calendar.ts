@@ -3,7 +3,7 @@ import type { CommandRunner } from "../platform/command-runner.ts";
 /** Exit code of a command that could not be started (the spawn runner's, like a shell's). */
 const COMMAND_NOT_FOUND = 127;
 
-/** What `systemd-analyze calendar` printed for one expression. */
+/** Fields that `systemd-analyze calendar` printed for one expression. */
 export interface CalendarOutput {
   normalizedForm: string | null;
   /** Next elapse in UTC; null when systemd printed "never" or a time this parser cannot read. */
@@ -55,8 +55,8 @@ function parseUtcTimestamp(text: string): Date | null {
 
 /**
  * Checks one OnCalendar expression with `systemd-analyze calendar`, which needs no running
- * systemd. With `baseTime` the next elapse is computed from that instant rather than the
- * real clock (`--base-time`, systemd 250 and later; older versions fall back to the clock).
+ * systemd. With `baseTime` the next elapse is computed from that instant (`--base-time`).
+ * A systemd-analyze without that option computes it from the real clock instead.
  */
 export async function checkCalendarExpression(
   runner: CommandRunner,

@@ -15,7 +15,7 @@ export function isSystemdRunning(
   return exists(runtimeDir);
 }
 
-/** Where install-timer or remove-timer works, and whether it calls systemctl. */
+/** Unit directory that install-timer or remove-timer works in, and whether it calls systemctl. */
 export interface TimerTarget {
   unitDir: string;
   /** True only for /etc/systemd/system on a host where systemd runs. */

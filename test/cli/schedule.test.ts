@@ -50,7 +50,7 @@ function safeRunner(): CommandRunner & { calls: string[][] } {
   };
 }
 
-/** An executable stand-in for the cortex binary, in a directory whose name has a space. */
+/** Creates an executable stand-in for the cortex binary, in a directory whose name has a space. */
 function fakeCortex(): string {
   const dir = join(tempDir(), "opt cortex");
   mkdirSync(dir);
@@ -269,7 +269,7 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("schedule timers", () => {
 
 const DEBIAN_12_OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n';
 
-/** A root with one installed package, `foo` 1.0-1, on Debian 12. */
+/** Creates a root with one installed package, `foo` 1.0-1, on Debian 12. */
 function fixtureRoot(): string {
   const root = tempDir();
   mkdirSync(join(root, "etc"));

@@ -32,7 +32,7 @@ function tempDir(): string {
   return dir;
 }
 
-/** An executable stand-in for cortex, so that systemd-analyze verify finds ExecStart's program. */
+/** Creates an executable stand-in for cortex, so that systemd-analyze verify finds ExecStart's program. */
 function fakeCortex(): string {
   const dir = join(tempDir(), "cortex bin");
   mkdirSync(dir);
@@ -46,7 +46,7 @@ const realRunner = createSpawnRunner(process.env);
 
 /**
  * Runs systemd-analyze for real and records systemctl without running it: systemctl would
- * change this machine. `systemctl` answers come from `systemctlResult`.
+ * change this machine. `systemctlResult` returns the result of each systemctl call.
  */
 function hybridRunner(systemctlResult: (argv: readonly string[]) => CommandResult = ok) {
   const calls: string[][] = [];

@@ -1,7 +1,7 @@
 import type { CommandResult, CommandRunner } from "../../src/platform/command-runner.ts";
 
 /**
- * A command runner that records each argv and answers from `respond` (exit 0 by default).
+ * A command runner that records each argv and returns the result of `respond` (exit 0 by default).
  * The CLI harness has one too; this one does not load the whole CLI, so scheduler unit tests
  * stay independent of the other commands.
  */

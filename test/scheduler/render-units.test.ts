@@ -116,7 +116,7 @@ describe("renderTimerUnit", () => {
 });
 
 describe.skipIf(!HAS_SYSTEMD_ANALYZE)("units with systemd-analyze verify", () => {
-  /** An executable stand-in for cortex in a directory whose name has a space. */
+  /** Creates an executable stand-in for cortex in a directory whose name has a space. */
   function fakeCortex(): string {
     const dir = join(tempDir(), "cortex bin");
     mkdirSync(dir);

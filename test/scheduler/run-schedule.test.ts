@@ -45,7 +45,7 @@ const CONFIG: CortexConfig = {
 
 const START = Date.parse("2026-12-04T03:30:00Z");
 
-/** A clock that moves one second forward on every reading, so each record has its own time. */
+/** Returns a clock that moves one second forward on every reading, so each record has its own time. */
 function steppingClock(): () => Date {
   let time = START;
   return () => {
@@ -90,7 +90,7 @@ function scanResult(now: Date, overrides: Partial<ScanResult> = {}): ScanResult 
   };
 }
 
-/** A patcher result with an empty plan; the schedule only records status, history id and code. */
+/** Builds a patcher result with an empty plan, since the schedule records only status, history id and code. */
 function patchResult(
   status: PatchStatus,
   historyId: number | null,

@@ -319,7 +319,7 @@ function loadSchedule(db: CortexDatabase, id: string, dataDir: string): Schedule
   return found;
 }
 
-/** The absolute data directory: schedules store it and units pass it on. */
+/** Resolves the data directory to an absolute path, which schedules store and units pass on. */
 function dataDirOf(option: string | undefined, context: CommandContext): string {
   const { deps } = context;
   return resolve(resolveDataDir(option, { env: deps.env, uid: deps.uid, homeDir: deps.homeDir }));

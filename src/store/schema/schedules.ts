@@ -49,7 +49,7 @@ export const scheduleRuns = sqliteTable(
     historyId: integer("history_id"),
     /** Outcome word reported by the patcher, when the run patched. */
     patchOutcome: text("patch_outcome"),
-    /** Why the run failed; null on success. */
+    /** Reason the run failed, or null on success. */
     reason: text("reason"),
     warningsJson: text("warnings_json").notNull(),
   },
