@@ -60,6 +60,11 @@ export async function installTimer(
       ExitCode.systemdFailed,
     );
   }
+  if (verification.status === "verified" && verification.warnings !== "") {
+    services.log.warn(
+      `systemd-analyze verify accepted the units with warnings:\n${verification.warnings}`,
+    );
+  }
   if (verification.status === "unavailable") {
     services.log.warn(
       `systemd-analyze is not installed, so ${timerPath} and ${servicePath} were not verified`,

@@ -4,9 +4,12 @@ import type { CommandRunner } from "../platform/command-runner.ts";
 /** Exit code of a command that could not be started (the spawn runner's, like a shell's). */
 const COMMAND_NOT_FOUND = 127;
 
-/** Result of `verifyUnitFiles`: `unavailable` when systemd-analyze is not installed. */
+/**
+ * Result of `verifyUnitFiles`: `unavailable` when systemd-analyze is not installed. A verified
+ * result carries the warnings systemd-analyze printed while still exiting 0 (empty when none).
+ */
 export type UnitVerification =
-  | { status: "verified" }
+  | { status: "verified"; warnings: string }
   | { status: "invalid"; message: string }
   | { status: "unavailable" };
 
@@ -31,5 +34,5 @@ export async function verifyUnitFiles(
     const output = `${result.stderr}${result.stdout}`.trim();
     return { status: "invalid", message: output || `exit code ${result.exitCode}` };
   }
-  return { status: "verified" };
+  return { status: "verified", warnings: `${result.stderr}${result.stdout}`.trim() };
 }

@@ -122,6 +122,33 @@ describe("schedule create", () => {
     });
   });
 
+  test.skipIf(!HAS_SYSTEMD_ANALYZE)("show prints custom calendar", async () => {
+    const s = setup();
+    await s.cli([
+      "create",
+      "sat",
+      "--frequency",
+      "weekly",
+      "--on-calendar",
+      "Sat *-*-* 02:15:00",
+      "--data-dir",
+      s.dataDir,
+    ]);
+    const shown = await s.cli(["show", "sat", "--json", "--data-dir", s.dataDir]);
+    expect(shown.exitCode).toBe(0);
+    const details = JSON.parse(shown.stdout);
+    expect(details.onCalendar).toBe("Sat *-*-* 02:15:00");
+    expect(details.onCalendarIsDefault).toBe(false);
+    expect(details.dataDir).toBe(s.dataDir);
+    // The host's time zone decides the UTC hour, so only check that the next run lies ahead.
+    expect(Date.parse(details.nextRun)).toBeGreaterThan(Date.now());
+    expect(details.runs).toEqual([]);
+
+    const text = await s.cli(["show", "sat", "--data-dir", s.dataDir]);
+    expect(text.stdout).toContain("OnCalendar:   Sat *-*-* 02:15:00\n");
+    expect(text.stdout).toContain("No runs yet.");
+  });
+
   test("duplicate id is rejected", async () => {
     const s = setup();
     await s.cli(["create", "nightly", "--frequency", "daily", "--data-dir", s.dataDir]);

@@ -148,7 +148,7 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("units with systemd-analyze verify", () =>
   for (const frequency of ["daily", "weekly", "monthly"] as const) {
     test(`${frequency} units pass verify`, async () => {
       const paths = writeUnits(`v-${frequency}`, frequency, null, [fakeCortex()]);
-      expect(await verifyUnitFiles(runner, paths)).toEqual({ status: "verified" });
+      expect(await verifyUnitFiles(runner, paths)).toEqual({ status: "verified", warnings: "" });
     });
   }
 
@@ -157,13 +157,13 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("units with systemd-analyze verify", () =>
       process.execPath,
       "/opt/cortex security/src/main.ts",
     ]);
-    expect(await verifyUnitFiles(runner, paths)).toEqual({ status: "verified" });
+    expect(await verifyUnitFiles(runner, paths)).toEqual({ status: "verified", warnings: "" });
   });
 
   test("escaped data directory passes verify", async () => {
     const dataDir = '/srv/cortex data/100%$HOME/"q"\\';
     const paths = writeUnits("v-escaped", "weekly", null, [fakeCortex()], dataDir);
-    expect(await verifyUnitFiles(runner, paths)).toEqual({ status: "verified" });
+    expect(await verifyUnitFiles(runner, paths)).toEqual({ status: "verified", warnings: "" });
   });
 
   test("missing ExecStart binary fails verify", async () => {

@@ -131,7 +131,7 @@ function registerShow(schedule: Command, context: CommandContext): void {
       const runs = listScheduleRuns(db, id, SHOWN_RUNS);
       deps.stdout.write(
         options.json
-          ? `${JSON.stringify({ ...found, ...status, runs }, null, 2)}\n`
+          ? `${JSON.stringify({ ...found, ...status, onCalendarIsDefault: found.onCalendar === null, runs }, null, 2)}\n`
           : formatScheduleDetails(found, status, runs),
       );
     });
