@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import { runCli } from "../helpers/cli-harness.ts";
 
 const REPOSITORY = join(import.meta.dir, "../..");
@@ -109,6 +110,27 @@ describe("db import", () => {
     expect(result.stdout).toContain("rejected bad-version.json (CVE-2021-28041)");
     expect(result.stderr).toContain("warning: invalid JSON in");
     expect(result.stderr).toContain("skipped README.txt: not a .json file");
+  });
+
+  test("many rejections are counted, not listed", async () => {
+    const members: Record<string, Uint8Array> = {};
+    for (let index = 0; index < 25; index++) {
+      members[`CVE-2026-${1000 + index}.json`] = new TextEncoder().encode("{ not json");
+    }
+    members["CVE-2026-0001.json"] = new TextEncoder().encode(
+      await Bun.file(join(MIXED_DIRECTORY, "CVE-2020-3810.json")).text(),
+    );
+    const path = join(scratch, "many-bad.zip");
+    writeFileSync(path, zipSync(members));
+
+    const result = await db(["import", path], freshDataDir());
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("1 new, 0 updated, 0 unchanged, 25 rejected");
+    expect(result.stdout.match(/^ {2}rejected /gm)).toHaveLength(20);
+    expect(result.stdout).toContain("and 5 more rejected records; --json lists them all");
+    expect(result.stderr.match(/^warning: invalid JSON/gm)).toHaveLength(20);
+    expect(result.stderr).toContain("5 more rejected records are not shown here");
   });
 
   test("--json lists every rejected record", async () => {

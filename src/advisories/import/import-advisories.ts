@@ -72,7 +72,8 @@ export async function importAdvisories(
     client.exec("COMMIT");
     return report;
   } catch (error) {
-    client.exec("ROLLBACK");
+    // SQLite ends the transaction by itself after some errors (a full disk, for one).
+    if (client.inTransaction) client.exec("ROLLBACK");
     throw error;
   }
 }

@@ -12,6 +12,9 @@ import { DATA_DIR_HELP } from "../common-options.ts";
 import { collectDbStatus, renderDbStatusText } from "./db-status.ts";
 import { registerDbUpdateCommand } from "./db-update.ts";
 
+/** Rejected records named in the text output; `--json` lists every one. */
+const MAX_REJECTED_LISTED = 20;
+
 const FORMAT_NAMES: Record<ImportReport["format"], string> = {
   "osv-zip": "OSV zip archive",
   "osv-directory": "directory of OSV records",
@@ -117,8 +120,12 @@ function renderImportText(report: ImportReport): string {
     const refreshed = report.format === "osv-file" ? "seen" : "refreshed";
     lines.push(`  ecosystems ${refreshed}: ${report.ecosystems.join(", ")}`);
   }
-  for (const rejected of report.rejected) {
+  for (const rejected of report.rejected.slice(0, MAX_REJECTED_LISTED)) {
     lines.push(`  rejected ${rejected.source}${rejected.id ? ` (${rejected.id})` : ""}`);
+  }
+  const unlisted = report.rejected.length - MAX_REJECTED_LISTED;
+  if (unlisted > 0) {
+    lines.push(`  and ${unlisted} more rejected records; --json lists them all`);
   }
   return `${lines.join("\n")}\n`;
 }
