@@ -22,7 +22,7 @@ export interface LabPackage {
   multiArch?: string;
   depends?: string;
   essential?: boolean;
-  /** Conffile installed at this path with this content. */
+  /** Conffile at this path, relative to the root (`etc/foo.conf`), with this content. */
   conffile?: { path: string; content: string };
   /** Body of a `postinst` script, run by busybox sh inside the root. */
   postinst?: string;
@@ -136,7 +136,7 @@ export class AptLab {
       const path = join(tree, pkg.conffile.path);
       mkdirSync(join(path, ".."), { recursive: true });
       writeFileSync(path, pkg.conffile.content);
-      writeFileSync(join(tree, "DEBIAN/conffiles"), `${pkg.conffile.path}\n`);
+      writeFileSync(join(tree, "DEBIAN/conffiles"), `/${pkg.conffile.path}\n`);
     }
     if (pkg.postinst !== undefined) {
       writeFileSync(join(tree, "DEBIAN/postinst"), `#!/bin/sh\n${pkg.postinst}\n`);
