@@ -51,14 +51,14 @@ export function createStatusApp(sources: StatusSources, options: StatusAppOption
 
   app.get("/status", async (c) => {
     checkParameters(queryOf(c.req.url), []);
-    const [latestScan, dataFreshness, schedules, lastPatchRun, rebootPending] = await Promise.all([
+    const [latestScan, dataFreshness, schedules, lastPatchRun, rebootStatus] = await Promise.all([
       sources.latestScan(),
       sources.dataFreshness(),
       sources.schedules(),
       sources.lastPatchRun(),
-      sources.rebootPending(),
+      sources.rebootStatus(),
     ]);
-    const snapshot = { latestScan, dataFreshness, schedules, lastPatchRun, rebootPending };
+    const snapshot = { latestScan, dataFreshness, schedules, lastPatchRun, rebootStatus };
     return c.json(buildStatusReport(snapshot, options.now(), options.maxDataAgeDays));
   });
 
@@ -92,12 +92,13 @@ export function createStatusApp(sources: StatusSources, options: StatusAppOption
 
   app.get("/metrics", async (c) => {
     checkParameters(queryOf(c.req.url), []);
-    const [latestScan, dataFreshness, patchRunCounts, rebootPending] = await Promise.all([
+    const [latestScan, dataFreshness, patchRunCounts, rebootStatus] = await Promise.all([
       sources.latestScan(),
       sources.dataFreshness(),
       sources.patchRunCounts(),
-      sources.rebootPending(),
+      sources.rebootStatus(),
     ]);
+    const rebootPending = rebootStatus.pending;
     const snapshot = { latestScan, dataFreshness, patchRunCounts, rebootPending };
     return c.body(renderMetrics(snapshot, options.now()), 200, {
       "Content-Type": METRICS_CONTENT_TYPE,

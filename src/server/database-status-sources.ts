@@ -1,7 +1,9 @@
 import { count, desc, eq } from "drizzle-orm";
 import type { HistoryEntry as StoredHistoryEntry } from "../history/history-entry.ts";
 import { listHistory, loadHistoryEntry } from "../history/history-store.ts";
+import type { InstalledPackage } from "../inventory/installed-package.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
+import type { Logger } from "../platform/logger.ts";
 import { onCalendarOf } from "../scheduler/on-calendar.ts";
 import { lastScheduleRun, listSchedules } from "../scheduler/schedule-store.ts";
 import { nextElapse } from "../scheduler/systemd-calendar.ts";
@@ -14,6 +16,7 @@ import type { CortexDatabase } from "../store/open-database.ts";
 import { loadLatestScan } from "../store/scan-store.ts";
 import { historyEntries } from "../store/schema/history.ts";
 import type { ReadOnlyDatabase } from "./read-only-database.ts";
+import { readRebootStatus } from "./read-reboot-status.ts";
 import type {
   EcosystemFreshness,
   HistoryEntry,
@@ -21,16 +24,25 @@ import type {
   StatusSources,
 } from "./status-sources.ts";
 
-/** File whose presence means a reboot is pending, created by package maintainer scripts. */
-export const REBOOT_REQUIRED_PATH = "/var/run/reboot-required";
-
 export interface DatabaseStatusSourcesOptions {
   database: ReadOnlyDatabase;
+  /**
+   * Root whose scans are reported: `/` for this host. Scans of other roots and
+   * scans limited by `--package` are left out, because their counts would not
+   * describe the whole system.
+   */
+  scanRoot: string;
   /** Runs `systemd-analyze calendar` to find the next run of each installed timer. */
   runner: CommandRunner;
   now: () => Date;
-  /** Checks whether a file exists, for the reboot-required flag. */
-  fileExists: (path: string) => boolean;
+  /** Reads a host file, or returns null when it does not exist (`/var/run/reboot-required`). */
+  readHostFile: (path: string) => string | null;
+  /** Reads the installed packages of the host, for the kernel part of the reboot check. */
+  readInstalledPackages: () => Promise<readonly InstalledPackage[]>;
+  /** `uname -r` of the running kernel, or null when unknown. */
+  runningKernelRelease: string | null;
+  /** Receives a warning when the installed packages cannot be read. */
+  log: Logger;
 }
 
 /**
@@ -40,8 +52,12 @@ export interface DatabaseStatusSourcesOptions {
  */
 export function createDatabaseStatusSources(options: DatabaseStatusSourcesOptions): StatusSources {
   const { database } = options;
+  const readInstalledPackages = packagesOrNone(options);
   return {
-    latestScan: () => withDatabase(database, null, (db) => loadLatestScan(db)),
+    latestScan: () =>
+      withDatabase(database, null, (db) =>
+        loadLatestScan(db, { root: options.scanRoot, fullOnly: true }),
+      ),
     dataFreshness: () => withDatabase(database, [], readDataFreshness),
     schedules: () =>
       withDatabase(database, Promise.resolve([]), (db) =>
@@ -51,7 +67,39 @@ export function createDatabaseStatusSources(options: DatabaseStatusSourcesOption
       withDatabase(database, [], (db) => listHistory(db, { limit }).map(withoutCommandOutput)),
     lastPatchRun: () => withDatabase(database, null, readLastPatchRun),
     patchRunCounts: () => withDatabase(database, {}, countPatchRuns),
-    rebootPending: () => options.fileExists(REBOOT_REQUIRED_PATH),
+    rebootStatus: () =>
+      readRebootStatus({
+        readHostFile: options.readHostFile,
+        readInstalledPackages,
+        runningKernelRelease: options.runningKernelRelease,
+      }),
+  };
+}
+
+/**
+ * Wraps `readInstalledPackages` so that a failure returns no packages, and a
+ * host whose dpkg database cannot be read still reports the reboot-required
+ * file. Each distinct failure is logged once, not on every scrape.
+ */
+function packagesOrNone(
+  options: DatabaseStatusSourcesOptions,
+): () => Promise<readonly InstalledPackage[]> {
+  let lastFailure: string | null = null;
+  return async () => {
+    try {
+      const packages = await options.readInstalledPackages();
+      lastFailure = null;
+      return packages;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== lastFailure) {
+        options.log.warn(
+          `failed to read the installed packages, so the reboot check ignores kernels until they can be read: ${message}`,
+        );
+      }
+      lastFailure = message;
+      return [];
+    }
   };
 }
 

@@ -11,6 +11,7 @@ export interface MetricsSnapshot {
   latestScan: ScanResult | null;
   dataFreshness: EcosystemFreshness[];
   patchRunCounts: Record<string, number>;
+  /** True when a reboot is pending. */
   rebootPending: boolean;
 }
 
@@ -70,7 +71,7 @@ export function renderMetrics(snapshot: MetricsSnapshot, now: Date): string {
     },
     {
       name: "cortex_reboot_pending",
-      help: "1 when the host asks for a reboot (/var/run/reboot-required exists), else 0.",
+      help: "1 when a reboot is pending (/var/run/reboot-required exists or a newer kernel is installed), else 0.",
       type: "gauge",
       samples: [{ value: snapshot.rebootPending ? 1 : 0 }],
     },

@@ -1,6 +1,11 @@
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { SeverityCounts } from "../severity/severity.ts";
-import type { EcosystemFreshness, HistoryEntry, ScheduleState } from "./status-sources.ts";
+import type {
+  EcosystemFreshness,
+  HistoryEntry,
+  RebootStatus,
+  ScheduleState,
+} from "./status-sources.ts";
 
 /** The state `GET /status` reports, read from the sources in one request. */
 export interface StatusSnapshot {
@@ -8,7 +13,7 @@ export interface StatusSnapshot {
   dataFreshness: EcosystemFreshness[];
   schedules: ScheduleState[];
   lastPatchRun: HistoryEntry | null;
-  rebootPending: boolean;
+  rebootStatus: RebootStatus;
 }
 
 /** Summary of the last recorded scan, without its findings (those are at `/vulnerabilities`). */
@@ -43,6 +48,8 @@ export interface StatusReport {
   lastScan: ScanSummary | null;
   advisoryData: AdvisoryDataAge[];
   rebootPending: boolean;
+  /** Causes of the pending reboot, one line each, or empty when none is pending. */
+  rebootReasons: string[];
   schedules: ScheduleState[];
   lastPatchRun: HistoryEntry | null;
 }
@@ -59,7 +66,8 @@ export function buildStatusReport(
     advisoryData: snapshot.dataFreshness.map((freshness) =>
       advisoryDataAge(freshness, now, maxDataAgeDays),
     ),
-    rebootPending: snapshot.rebootPending,
+    rebootPending: snapshot.rebootStatus.pending,
+    rebootReasons: snapshot.rebootStatus.reasons,
     schedules: snapshot.schedules,
     lastPatchRun: snapshot.lastPatchRun,
   };

@@ -3,7 +3,7 @@ import type { ScanResult } from "../scan/scan-result.ts";
 /** A value or a promise of it, so that sources may read synchronously (SQLite) or not. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** When the advisory data of one ecosystem was last refreshed. */
+/** Freshness of the advisory data of one ecosystem. */
 export interface EcosystemFreshness {
   /** OSV ecosystem name, such as `Debian:12`. */
   ecosystem: string;
@@ -51,6 +51,13 @@ export interface ScheduleState {
   nextRunAt: Date | null;
 }
 
+/** Whether the host needs a reboot, and why. */
+export interface RebootStatus {
+  pending: boolean;
+  /** One line per cause, such as `/var/run/reboot-required exists (packages: libc6)`. */
+  reasons: string[];
+}
+
 /**
  * Everything the status server reads. Each call reads the current state, so
  * that a scan or patch run recorded while the server runs shows up at once.
@@ -68,6 +75,5 @@ export interface StatusSources {
   /** Number of recorded patch runs per status, over the whole history. */
   patchRunCounts(): MaybePromise<Record<string, number>>;
   schedules(): MaybePromise<ScheduleState[]>;
-  /** True when a reboot is pending (`/var/run/reboot-required` exists). */
-  rebootPending(): MaybePromise<boolean>;
+  rebootStatus(): MaybePromise<RebootStatus>;
 }

@@ -76,6 +76,7 @@ describe("GET /status", () => {
   test("reports reboot, schedules and last patch run", async () => {
     const { body } = await getJson("/status");
     expect(body.rebootPending).toBe(true);
+    expect(body.rebootReasons).toEqual(["/var/run/reboot-required exists (packages: libc6)"]);
     expect(body.schedules).toEqual([
       {
         id: "nightly",
@@ -108,7 +109,7 @@ describe("GET /status", () => {
       dataFreshness: () => [],
       schedules: () => [],
       lastPatchRun: () => null,
-      rebootPending: () => false,
+      rebootStatus: () => ({ pending: false, reasons: [] }),
     });
     const { response, body } = await getJson("/status", sources);
     expect(response.status).toBe(200);
@@ -117,13 +118,14 @@ describe("GET /status", () => {
     expect(body.schedules).toEqual([]);
     expect(body.lastPatchRun).toBeNull();
     expect(body.rebootPending).toBe(false);
+    expect(body.rebootReasons).toEqual([]);
   });
 
   test("accepts sources that return promises", async () => {
     const plain = fakeSources();
     const sources = fakeSources({
       latestScan: async () => plain.latestScan(),
-      rebootPending: async () => false,
+      rebootStatus: async () => ({ pending: false, reasons: [] }),
     });
     const { body } = await getJson("/status", sources);
     expect(body.lastScan).toMatchObject({ scanId: 7 });
@@ -313,7 +315,7 @@ describe("GET /metrics", () => {
       latestScan: () => null,
       dataFreshness: () => [],
       patchRunCounts: () => ({}),
-      rebootPending: () => false,
+      rebootStatus: () => ({ pending: false, reasons: [] }),
     });
     const { app } = appWith(sources);
     const families = parsePrometheusText(await (await app.request("/metrics")).text());

@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HistoryKind, HistoryStatus } from "../../src/history/history-entry.ts";
 import { insertHistoryEntry } from "../../src/history/history-store.ts";
+import type { InstalledPackage } from "../../src/inventory/installed-package.ts";
 import { openSqlite } from "../../src/platform/bun/sqlite-database.ts";
 import type { CommandRunner } from "../../src/platform/command-runner.ts";
+import { createMemoryLogger } from "../../src/platform/logger.ts";
 import { DATABASE_FILE_NAME } from "../../src/platform/paths.ts";
 import {
   insertSchedule,
@@ -14,10 +16,7 @@ import {
   setTimerState,
 } from "../../src/scheduler/schedule-store.ts";
 import { createStatusApp } from "../../src/server/create-app.ts";
-import {
-  createDatabaseStatusSources,
-  REBOOT_REQUIRED_PATH,
-} from "../../src/server/database-status-sources.ts";
+import { createDatabaseStatusSources } from "../../src/server/database-status-sources.ts";
 import {
   openReadOnlyDatabase,
   type ReadOnlyDatabase,
@@ -26,6 +25,19 @@ import { markDataRefreshed } from "../../src/store/advisory-store.ts";
 import { openDatabase } from "../../src/store/open-database.ts";
 import { saveScan } from "../../src/store/scan-store.ts";
 import { NOW, sampleScan } from "./status-fixtures.ts";
+
+function kernelImage(release: string, version: string): InstalledPackage {
+  return {
+    name: `linux-image-${release}`,
+    arch: "amd64",
+    version,
+    sourceName: "linux-signed-amd64",
+    sourceVersion: version,
+    status: "install ok installed",
+    held: false,
+    essential: false,
+  };
+}
 
 /** `systemd-analyze calendar --iterations=1` output of systemd 252 in a UTC zone. */
 const CALENDAR_OUTPUT = `  Original form: *-*-* 03:30:00
@@ -59,12 +71,27 @@ describe("database status sources", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function sources(rebootFiles: string[] = []) {
+  const log = createMemoryLogger();
+
+  interface HostState {
+    files?: Record<string, string>;
+    packages?: InstalledPackage[] | Error;
+    runningKernelRelease?: string | null;
+  }
+
+  function sources(host: HostState = {}) {
     return createDatabaseStatusSources({
       database,
+      scanRoot: "/",
       runner,
       now: () => NOW,
-      fileExists: (path) => rebootFiles.includes(path),
+      readHostFile: (path) => host.files?.[path] ?? null,
+      readInstalledPackages: async () => {
+        if (host.packages instanceof Error) throw host.packages;
+        return host.packages ?? [];
+      },
+      runningKernelRelease: host.runningKernelRelease ?? null,
+      log,
     });
   }
 
@@ -143,6 +170,19 @@ describe("database status sources", () => {
     expect(scan?.findings).toEqual(sampleScan().findings);
   });
 
+  test("skips partial and other-root scans", async () => {
+    recordState();
+    const db = openDatabase(dataDir);
+    const later = new Date("2026-12-04T11:30:00.000Z");
+    saveScan(db, { ...sampleScan(), id: null, finishedAt: later, packageFilter: "openssl" });
+    saveScan(db, { ...sampleScan(), id: null, finishedAt: later, root: "/srv/image" });
+    db.$client.close();
+    const scan = await sources().latestScan();
+    expect(scan?.id).toBe(1);
+    expect(scan?.root).toBe("/");
+    expect(scan?.packageFilter).toBeNull();
+  });
+
   test("reads data freshness", async () => {
     recordState();
     expect(await sources().dataFreshness()).toEqual([
@@ -206,9 +246,57 @@ describe("database status sources", () => {
     expect(await status.patchRunCounts()).toEqual({});
   });
 
-  test("reads the reboot flag", async () => {
-    expect(await sources().rebootPending()).toBe(false);
-    expect(await sources([REBOOT_REQUIRED_PATH]).rebootPending()).toBe(true);
+  test("no reboot without causes", async () => {
+    expect(await sources().rebootStatus()).toEqual({ pending: false, reasons: [] });
+  });
+
+  test("reboot-required file names packages", async () => {
+    const files = {
+      "/var/run/reboot-required": "*** System restart required ***\n",
+      "/var/run/reboot-required.pkgs": "libc6\nlibssl3\n",
+    };
+    expect(await sources({ files }).rebootStatus()).toEqual({
+      pending: true,
+      reasons: ["/var/run/reboot-required exists (packages: libc6, libssl3)"],
+    });
+  });
+
+  test("newer installed kernel needs a reboot", async () => {
+    const status = await sources({
+      packages: [
+        kernelImage("6.1.0-18-amd64", "6.1.76-1"),
+        kernelImage("6.1.0-21-amd64", "6.1.90-1"),
+      ],
+      runningKernelRelease: "6.1.0-18-amd64",
+    }).rebootStatus();
+    expect(status).toEqual({
+      pending: true,
+      reasons: ["kernel 6.1.0-21-amd64 is installed but 6.1.0-18-amd64 is running"],
+    });
+  });
+
+  test("running newest kernel needs no reboot", async () => {
+    const status = await sources({
+      packages: [
+        kernelImage("6.1.0-18-amd64", "6.1.76-1"),
+        kernelImage("6.1.0-21-amd64", "6.1.90-1"),
+      ],
+      runningKernelRelease: "6.1.0-21-amd64",
+    }).rebootStatus();
+    expect(status).toEqual({ pending: false, reasons: [] });
+  });
+
+  test("unreadable dpkg database is logged once", async () => {
+    log.lines.length = 0;
+    const status = sources({
+      files: { "/var/run/reboot-required": "" },
+      packages: new Error("no dpkg database found under /"),
+    });
+    expect((await status.rebootStatus()).pending).toBe(true);
+    expect((await status.rebootStatus()).pending).toBe(true);
+    expect(log.lines).toEqual([
+      "warning: failed to read the installed packages, so the reboot check ignores kernels until they can be read: no dpkg database found under /",
+    ]);
   });
 
   test("scan recorded after start shows up", async () => {

@@ -134,7 +134,10 @@ export function fakeSources(
         nextRunAt: new Date("2026-12-05T03:30:00.000Z"),
       },
     ],
-    rebootPending: () => true,
+    rebootStatus: () => ({
+      pending: true,
+      reasons: ["/var/run/reboot-required exists (packages: libc6)"],
+    }),
     ...overrides,
   };
 }

@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { loadCortexConfig } from "../../config/cortex-config.ts";
+import { readDpkgDatabase } from "../../inventory/dpkg/read-dpkg-database.ts";
 import { serveHttp } from "../../platform/bun/serve.ts";
 import { usageError } from "../../platform/errors.ts";
 import { DATABASE_FILE_NAME, resolveDataDir } from "../../platform/paths.ts";
@@ -52,9 +53,13 @@ export function registerServeCommand(security: Command, context: CommandContext)
       const database = openReadOnlyDatabase(join(dataDir, DATABASE_FILE_NAME));
       const sources = createDatabaseStatusSources({
         database,
+        scanRoot: "/",
         runner: deps.runner,
         now: deps.now,
-        fileExists: existsSync,
+        readHostFile,
+        readInstalledPackages: async () => (await readDpkgDatabase("/")).packages,
+        runningKernelRelease: deps.runningKernelRelease,
+        log,
       });
       const app = createStatusApp(sources, {
         token,
@@ -87,6 +92,10 @@ export function registerServeCommand(security: Command, context: CommandContext)
       database.close();
       log.info(`cortex status server on ${bound} stopped`);
     });
+}
+
+function readHostFile(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, "utf8") : null;
 }
 
 function parseListen(value: string): ListenAddress {
