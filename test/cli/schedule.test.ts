@@ -149,6 +149,19 @@ describe("schedule create", () => {
     expect(text.stdout).toContain("No runs yet.");
   });
 
+  test("schedule in home directory warns", async () => {
+    const s = setup();
+    const home = tempDir();
+    const created = await s.cli(["create", "mine", "--frequency", "daily"], {
+      uid: 1000,
+      homeDir: home,
+    });
+    expect(created.exitCode).toBe(0);
+    expect(created.stderr).toContain(`schedule mine is stored in ${home}/.cortex`);
+    expect(created.stderr).toContain("its timer's service runs as root");
+    expect(created.stdout).toContain(`--data-dir ${home}/.cortex`);
+  });
+
   test("duplicate id is rejected", async () => {
     const s = setup();
     await s.cli(["create", "nightly", "--frequency", "daily", "--data-dir", s.dataDir]);
