@@ -1,14 +1,14 @@
 import type { OsvPackageQuery } from "../src/advisories/osv/osv-client.ts";
 
-/** What the naive client found: record ids per query key, and how many requests it sent. */
+/** Record ids per query key found by the naive client, and the number of requests it sent. */
 export interface NaiveScanResult {
   idsByQuery: Map<string, string[]>;
   requests: number;
 }
 
 /**
- * The baseline the benchmark compares against: one `POST /v1/query` per source
- * package, in sequence, following `next_page_token`, with no batching, no
+ * Looks up every query the way the benchmark's baseline does: one `POST /v1/query`
+ * per source package, in sequence, following `next_page_token`, with no batching, no
  * concurrency, no cache and no retries. Each response carries the full records.
  */
 export async function naiveScan(

@@ -2,11 +2,11 @@
 //
 //   bun bench/online-scan.ts [--latency-ms 50]
 //
-// Starts the mock OSV server on 127.0.0.1 with the 5,980 Debian 12 records of
-// samples/debian12-changelogs-all.zip and an added latency per request, then runs
-// each client in its own process on the source packages of the 710-package host
-// in test/fixtures/dpkg/debian12-host.status, and prints requests, wall time and
-// peak RSS of each. Nothing leaves 127.0.0.1.
+// It starts the mock OSV server on 127.0.0.1 with the 5,980 Debian 12 records of
+// samples/debian12-changelogs-all.zip and an added latency per request. Then it runs
+// each client in its own process on the source packages of the 710-package host in
+// test/fixtures/dpkg/debian12-host.status. It prints the requests, wall time and
+// peak RSS of each client. Nothing leaves 127.0.0.1.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,8 +19,8 @@ import { createMemoryLogger } from "../src/platform/logger.ts";
 import { openDatabase } from "../src/store/open-database.ts";
 import { osvQueryCache } from "../src/store/schema/advisories.ts";
 import { startMockAdvisoryServer } from "../test/mock-server/mock-advisory-server.ts";
-import { computedAnswers } from "../test/mock-server/osv-answers.ts";
 import { loadZipRecordTexts } from "../test/mock-server/osv-fixtures.ts";
+import { computedMockData } from "../test/mock-server/osv-mock-data.ts";
 import { naiveScan } from "./naive-client.ts";
 
 const REPOSITORY = join(import.meta.dir, "..");
@@ -30,7 +30,7 @@ const ECOSYSTEM = "Debian:12";
 
 type ClientName = "ours" | "naive";
 
-/** What one client process prints as its last stdout line. */
+/** Result that one client process prints as its last stdout line. */
 interface ClientReport {
   client: ClientName;
   wallMs: number;
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
 
   const latencyMs = Number(option("--latency-ms") ?? "50");
   const mock = startMockAdvisoryServer({
-    osv: computedAnswers(loadZipRecordTexts(RECORDS_ZIP)),
+    osv: computedMockData(loadZipRecordTexts(RECORDS_ZIP)),
     latencyMs,
   });
   try {
@@ -200,7 +200,9 @@ async function main(): Promise<void> {
 }
 
 function sortKeys(record: Record<string, string[]>): [string, string[]][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(record);
+  entries.sort(([a], [b]) => a.localeCompare(b, "en"));
+  return entries;
 }
 
 await main();

@@ -13,7 +13,7 @@ import { runCli } from "../helpers/cli-harness.ts";
 import type { MockAdvisoryServer } from "../mock-server/mock-advisory-server.ts";
 import { startRecordedMock } from "../mock-server/start-recorded-mock.ts";
 
-/** Debian 9 packages whose recorded querybatch answers list the 4 recorded DLA records. */
+/** Debian 9 packages whose recorded querybatch responses list the 4 recorded DLA records. */
 const DEBIAN_9_STATUS = `Package: dpkg
 Status: install ok installed
 Architecture: amd64

@@ -1,12 +1,12 @@
 import { type Context, Hono } from "hono";
-import type { OsvAnswers, VulnerabilitySummary } from "./osv-answers.ts";
+import type { OsvMockData, VulnerabilitySummary } from "./osv-mock-data.ts";
 
 /**
  * A misbehaviour the mock can inject into matching requests:
- * - `status`: answer with this HTTP status (and `Retry-After` when given) instead.
- * - `hang`: accept the request and never answer, until the server stops.
+ * - `status`: respond with this HTTP status (and `Retry-After` when given) instead.
+ * - `hang`: accept the request and never respond, until the server stops.
  * - `truncate`: send the headers and half of the real body, then drop the connection.
- * - `invalid-json`: answer 200 with a body that is not JSON.
+ * - `invalid-json`: respond 200 with a body that is not JSON.
  */
 export type Fault =
   | { kind: "status"; status: number; retryAfter?: string; body?: string }
@@ -34,10 +34,10 @@ export interface LoggedRequest {
 }
 
 export interface MockAdvisoryServerOptions {
-  osv: OsvAnswers;
+  osv: OsvMockData;
   /** NVD CVE API 2.0 `cve` objects by CVE id; an unknown id gets `totalResults: 0`. */
   nvd?: Map<string, unknown>;
-  /** Delay added before every answer, in milliseconds. */
+  /** Delay added before every response, in milliseconds. */
   latencyMs?: number;
   /** Splits every id list into pages of this size, linked by `next_page_token`. */
   pageSize?: number | null;
@@ -50,14 +50,14 @@ export interface MockAdvisoryServer {
   nvdUrl: string;
   /** Every request received, in arrival order. */
   requests: LoggedRequest[];
-  /** Most requests that were being answered at the same time. */
+  /** Maximum number of requests handled at the same time. */
   peakInFlight(): number;
   /** Requests whose path starts with `prefix`. */
   requestsTo(prefix: string): LoggedRequest[];
   addFault(rule: FaultRule): void;
   setLatency(ms: number): void;
   setPageSize(size: number | null): void;
-  /** Makes `GET /v1/vulns/{id}` answer 404 and leaves the id out of `/v1/query`, while querybatch still lists it. */
+  /** Makes `GET /v1/vulns/{id}` return 404 and leaves the id out of `/v1/query`, while querybatch still lists it. */
   removeRecord(id: string): void;
   /** Serves `value` as the record with this id. */
   replaceRecord(id: string, value: unknown): void;
@@ -179,7 +179,7 @@ interface BatchQuery {
   page_token?: string;
 }
 
-/** One page of `summaries`; the token is the offset of the next page. */
+/** Returns one page of `summaries`, whose `next_page_token` encodes the offset of the next page. */
 function pageOf<T extends object>(
   summaries: VulnerabilitySummary[],
   pageToken: string | undefined,

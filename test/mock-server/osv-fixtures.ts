@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { answerKey, type VulnerabilitySummary } from "./osv-answers.ts";
+import { packageVersionKey, type VulnerabilitySummary } from "./osv-mock-data.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures");
 
@@ -27,7 +27,7 @@ interface RecordedResult {
 export function loadRecordedQueryBatches(
   dir = QUERYBATCH_DIR,
 ): Map<string, VulnerabilitySummary[]> {
-  const answers = new Map<string, VulnerabilitySummary[]>();
+  const results = new Map<string, VulnerabilitySummary[]>();
   for (const file of readdirSync(dir).filter((name) => name.endsWith(".request.json"))) {
     const request = readJson(join(dir, file)) as { queries: RecordedQuery[] };
     const response = readJson(join(dir, file.replace(".request.json", ".response.json"))) as {
@@ -36,10 +36,13 @@ export function loadRecordedQueryBatches(
     request.queries.forEach((query, index) => {
       const { ecosystem, name } = query.package ?? {};
       if (!ecosystem || !name || query.version === undefined) return;
-      answers.set(answerKey(ecosystem, name, query.version), response.results[index]?.vulns ?? []);
+      results.set(
+        packageVersionKey(ecosystem, name, query.version),
+        response.results[index]?.vulns ?? [],
+      );
     });
   }
-  return answers;
+  return results;
 }
 
 /** Reads every `{id}.json` record file of a directory, keyed by id, as text. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { computedAnswers, recordedAnswers } from "./osv-answers.ts";
 import { loadRecordedQueryBatches, loadRecordTexts } from "./osv-fixtures.ts";
+import { computedMockData, recordedMockData } from "./osv-mock-data.ts";
 
 function record(
   id: string,
@@ -23,8 +23,8 @@ function record(
   ];
 }
 
-describe("computedAnswers", () => {
-  const answers = computedAnswers(
+describe("computedMockData", () => {
+  const data = computedMockData(
     new Map([
       record("CVE-2024-0001", "openssl", "3.0.15-1~deb12u1"),
       record("CVE-2024-0002", "openssl", "3.0.11-1~deb12u2"),
@@ -34,25 +34,25 @@ describe("computedAnswers", () => {
   );
 
   test("lists records whose range holds the version", () => {
-    const ids = answers.vulnerabilities("Debian:12", "openssl", "3.0.11-1~deb12u2");
+    const ids = data.vulnerabilities("Debian:12", "openssl", "3.0.11-1~deb12u2");
     expect(ids).toEqual([{ id: "CVE-2024-0001", modified: "2026-01-01T00:00:00Z" }]);
   });
 
   test("fixed version is not affected", () => {
-    expect(answers.vulnerabilities("Debian:12", "openssl", "3.0.15-1~deb12u1")).toEqual([]);
+    expect(data.vulnerabilities("Debian:12", "openssl", "3.0.15-1~deb12u1")).toEqual([]);
   });
 
   test("other ecosystem is ignored", () => {
-    expect(answers.vulnerabilities("Debian:13", "openssl", "3.0.0-1")).toEqual([]);
+    expect(data.vulnerabilities("Debian:13", "openssl", "3.0.0-1")).toEqual([]);
   });
 });
 
-describe("recordedAnswers", () => {
-  const answers = recordedAnswers(loadRecordedQueryBatches(), loadRecordTexts());
+describe("recordedMockData", () => {
+  const data = recordedMockData(loadRecordedQueryBatches(), loadRecordTexts());
 
   test("treats Ubuntu LTS suffix alike", () => {
-    const plain = answers.vulnerabilities("Ubuntu:22.04", "gzip", "1.10-4ubuntu4.1");
-    const lts = answers.vulnerabilities("Ubuntu:22.04:LTS", "gzip", "1.10-4ubuntu4.1");
+    const plain = data.vulnerabilities("Ubuntu:22.04", "gzip", "1.10-4ubuntu4.1");
+    const lts = data.vulnerabilities("Ubuntu:22.04:LTS", "gzip", "1.10-4ubuntu4.1");
     expect(plain.map((entry) => entry.id)).toEqual([
       "UBUNTU-CVE-2026-41991",
       "UBUNTU-CVE-2026-41992",
@@ -62,12 +62,12 @@ describe("recordedAnswers", () => {
   });
 
   test("reports the served record's modified", () => {
-    const [entry] = answers.vulnerabilities("Ubuntu:22.04", "attr", "1:2.5.1-1build1");
-    const served = JSON.parse(answers.recordText("UBUNTU-CVE-2026-54371") ?? "{}");
+    const [entry] = data.vulnerabilities("Ubuntu:22.04", "attr", "1:2.5.1-1build1");
+    const served = JSON.parse(data.recordText("UBUNTU-CVE-2026-54371") ?? "{}");
     expect(entry?.modified).toBe(served.modified);
   });
 
-  test("unknown package has no answers", () => {
-    expect(answers.vulnerabilities("Debian:12", "no-such-package", "1")).toEqual([]);
+  test("unknown package has no vulnerabilities", () => {
+    expect(data.vulnerabilities("Debian:12", "no-such-package", "1")).toEqual([]);
   });
 });

@@ -2,14 +2,14 @@ import type { OsvAffected } from "../../src/advisories/osv/osv-record.ts";
 import { evaluateAffected } from "../../src/matching/affected-range.ts";
 import { compareDebianVersions } from "../../src/versioning/debian-version.ts";
 
-/** One id of a querybatch answer, as the live API returns it: id and `modified` only. */
+/** One id of a querybatch result, as the live API returns it: id and `modified` only. */
 export interface VulnerabilitySummary {
   id: string;
   modified: string;
 }
 
 /** The data an OSV mock serves: which ids affect a package version, and each record's JSON. */
-export interface OsvAnswers {
+export interface OsvMockData {
   vulnerabilities(ecosystem: string, name: string, version: string): VulnerabilitySummary[];
   /** The record's JSON text, or undefined when the mock has no record with this id. */
   recordText(id: string): string | undefined;
@@ -19,27 +19,27 @@ export interface OsvAnswers {
  * Key of a package version in the mock's tables. The live API treats `Ubuntu:22.04`
  * and `Ubuntu:22.04:LTS` alike, so the `:LTS` suffix is dropped.
  */
-export function answerKey(ecosystem: string, name: string, version: string): string {
+export function packageVersionKey(ecosystem: string, name: string, version: string): string {
   return `${ecosystem.replace(/:LTS$/, "")}\u0000${name}\u0000${version}`;
 }
 
 /**
- * Answers from recorded querybatch pairs, with records served from `recordTexts`.
+ * Builds mock data from recorded querybatch pairs, with records served from `recordTexts`.
  * The records were captured at other times than the pairs, so for an id with a
  * record the mock reports that record's `modified`, as the live API, whose two
  * endpoints read one database, would.
  */
-export function recordedAnswers(
+export function recordedMockData(
   recorded: Map<string, VulnerabilitySummary[]>,
   recordTexts: Map<string, string>,
-): OsvAnswers {
+): OsvMockData {
   const modifiedOf = new Map<string, string>();
   for (const [id, text] of recordTexts) {
     modifiedOf.set(id, (JSON.parse(text) as { modified: string }).modified);
   }
   return {
     vulnerabilities: (ecosystem, name, version) =>
-      (recorded.get(answerKey(ecosystem, name, version)) ?? []).map((summary) => ({
+      (recorded.get(packageVersionKey(ecosystem, name, version)) ?? []).map((summary) => ({
         id: summary.id,
         modified: modifiedOf.get(summary.id) ?? summary.modified,
       })),
@@ -48,12 +48,12 @@ export function recordedAnswers(
 }
 
 /**
- * Answers computed from a set of OSV records the way the live API matches them: a
+ * Builds mock data from a set of OSV records, matched the way the live API matches them: a
  * record affects a package version when one of its affected entries for that
- * ecosystem and package holds the version. Versions are compared with Debian's
+ * ecosystem and package contains the version. Versions are compared with Debian's
  * rules, which also order Ubuntu versions.
  */
-export function computedAnswers(recordTexts: Map<string, string>): OsvAnswers {
+export function computedMockData(recordTexts: Map<string, string>): OsvMockData {
   const byPackage = new Map<string, { id: string; modified: string; entries: OsvAffected[] }[]>();
   for (const [id, text] of recordTexts) {
     const record = JSON.parse(text) as { modified: string; affected?: OsvAffected[] };

@@ -9,12 +9,12 @@ export const NVD_WINDOW_MS = 30_000;
 export const NVD_REQUESTS_PER_WINDOW_WITHOUT_KEY = 5;
 export const NVD_REQUESTS_PER_WINDOW_WITH_KEY = 50;
 
-/** NVD's answer for one CVE id: its `cve` object, or null when NVD has no such CVE. */
+/** NVD's result for one CVE id: its `cve` object, or null when NVD has no such CVE. */
 export interface NvdLookup {
   cve: unknown | null;
 }
 
-/** A 2xx answer of the NVD API that is not a CVE API 2.0 result for the requested id. */
+/** A 2xx response of the NVD API that is not a CVE API 2.0 result for the requested id. */
 export class NvdResponseError extends Error {
   override name = "NvdResponseError";
 }

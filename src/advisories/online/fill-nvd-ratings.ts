@@ -19,7 +19,7 @@ export interface NvdFillDeps {
   db: CortexDatabase;
   config: CortexConfig;
   fetch: typeof fetch;
-  /** Wall clock for the `fetchedAt` of stored answers and for cache freshness. */
+  /** Wall clock for the `fetchedAt` of stored results and for cache freshness. */
   now: () => Date;
   log: Logger;
   /**
@@ -35,9 +35,9 @@ export interface NvdFillDeps {
 }
 
 export interface NvdFillResult {
-  /** CVE ids whose NVD answer was fetched and stored by this call. */
+  /** CVE ids whose NVD result was fetched and stored by this call. */
   fetched: number;
-  /** CVE ids still without a fresh answer: the budget ran out or NVD failed. */
+  /** CVE ids still without a fresh result, because the budget ran out or NVD failed. */
   pending: string[];
 }
 
@@ -135,8 +135,8 @@ function idsWithoutFreshAnswer(cveIds: readonly string[], deps: NvdFillDeps): st
   const freshSince = deps.now().getTime() - deps.config.cacheTtlHours * 3_600_000;
   const cached = loadNvdResults(deps.db, unique);
   return unique.filter((id) => {
-    const answer = cached.get(id);
-    return answer === undefined || answer.fetchedAt.getTime() < freshSince;
+    const result = cached.get(id);
+    return result === undefined || result.fetchedAt.getTime() < freshSince;
   });
 }
 

@@ -18,7 +18,7 @@ export function loadFreshOsvQueries(
   freshSince: Date,
 ): Map<string, string[]> {
   const fresh = new Map<string, string[]>();
-  const wanted = new Set(queries.map(osvQueryKey));
+  const requested = new Set(queries.map(osvQueryKey));
   const namesByEcosystem = new Map<string, Set<string>>();
   for (const query of queries) {
     const names = namesByEcosystem.get(query.ecosystem) ?? new Set<string>();
@@ -40,7 +40,7 @@ export function loadFreshOsvQueries(
         .all();
       for (const row of rows) {
         const key = osvQueryKey(row);
-        if (wanted.has(key)) fresh.set(key, JSON.parse(row.vulnerabilityIdsJson) as string[]);
+        if (requested.has(key)) fresh.set(key, JSON.parse(row.vulnerabilityIdsJson) as string[]);
       }
     }
   }

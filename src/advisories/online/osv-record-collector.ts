@@ -11,7 +11,7 @@ import type { RecordFetch } from "./plan-record-fetches.ts";
  * two package requests can both return a record that several packages share.
  */
 export class OsvRecordCollector {
-  /** Ids whose record is stored and at least as new as querybatch said. */
+  /** Ids whose record is stored and at least as new as querybatch reported. */
   readonly stored = new Set<string>();
   private readonly failures = new Map<string, string>();
   private readonly settled = new Set<string>();
@@ -39,7 +39,7 @@ export class OsvRecordCollector {
     }
   }
 
-  /** Why the record of `id` is not stored, or null when it is. */
+  /** Returns why the record of `id` is not stored, or null when it is. */
   failureOf(id: string): string | null {
     if (this.stored.has(id)) return null;
     return this.failures.get(id) ?? `OSV did not return record ${id}, which querybatch listed`;
@@ -82,7 +82,7 @@ export class OsvRecordCollector {
     }
     const results = this.store(outcome.value, `POST /v1/query for ${query.name} ${query.version}`);
     const returned = new Set(results.map((result) => result.id));
-    // The package answer can lack an id that querybatch listed, when the data changed in between.
+    // The package response can lack an id that querybatch listed, when the data changed in between.
     for (const id of ids) {
       if (!returned.has(id) && !this.stored.has(id)) this.missing.add(id);
     }
@@ -128,6 +128,6 @@ export class OsvRecordCollector {
 
 interface StoreResult {
   id: string | null;
-  /** Why the record was rejected; null when it was stored. */
+  /** Reason the record was rejected, or null when it was stored. */
   reason: string | null;
 }

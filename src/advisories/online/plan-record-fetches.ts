@@ -1,6 +1,6 @@
 import type { OsvPackageQuery } from "../osv/osv-client.ts";
 
-/** One package's querybatch answer: every id it listed, and those whose record must be fetched. */
+/** One package's querybatch result: every id it listed, and those whose record must be fetched. */
 export interface PackageRecordNeeds {
   query: OsvPackageQuery;
   ids: readonly string[];

@@ -34,7 +34,7 @@ export interface OsvRefreshDeps {
   fetch: typeof fetch;
   now: () => Date;
   log: Logger;
-  /** Ask OSV even for queries with a fresh cached answer. */
+  /** Ask OSV even for queries with a fresh cached result. */
   refresh: boolean;
   /** Reports looked-up packages as they complete; `findings` stays 0 here. */
   onProgress?: (progress: ScanProgress) => void;
@@ -51,7 +51,7 @@ export interface OsvRefreshResult {
   requests: number;
 }
 
-/** One package version that querybatch answered. */
+/** One package version with its querybatch result. */
 interface Lookup {
   query: OsvPackageQuery;
   summaries: OsvVulnerabilitySummary[];
@@ -61,7 +61,7 @@ interface Lookup {
  * Brings the stored OSV data up to date for source package versions, then caches
  * which ids affect each of them.
  *
- * Queries with an answer cached within `cacheTtlHours` are skipped unless `refresh`
+ * Queries with a result cached within `cacheTtlHours` are skipped unless `refresh`
  * is set. The rest go to `POST /v1/querybatch`; the records it lists that are not
  * stored, or stored with an older `modified`, are fetched (see `planRecordFetches`)
  * with at most 16 requests in flight, validated and stored. A query is cached only

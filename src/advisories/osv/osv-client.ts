@@ -22,11 +22,11 @@ export type OsvOutcome<T> =
   | { ok: true; value: T }
   | { ok: false; reason: string; notFound: boolean };
 
-/** Most queries one `POST /v1/querybatch` accepts (OSV API documentation). */
+/** Maximum number of queries in one `POST /v1/querybatch` (OSV API documentation). */
 export const MAX_QUERIES_PER_BATCH = 1000;
 
 /**
- * Pages followed for one query before giving up. Pages hold about 1,000 ids, so this
+ * Pages followed for one query before giving up. Pages contain about 1,000 ids, so this
  * allows some 100,000 ids per package: far more than any package has, but a bound
  * when a server keeps returning tokens.
  */

@@ -29,7 +29,7 @@ interface DbUpdateOptions {
 export function registerDbUpdateCommand(db: Command, context: CommandContext): void {
   db.command("update")
     .description(
-      "refresh the OSV data of the source packages of the latest full scan, ignoring cached answers; with --nvd, look up NVD ratings for the findings of the latest scans whose severity is unknown, as fast as NVD's rate limit allows (5 requests per 30 s, 50 with NVD_API_KEY)",
+      "refresh the OSV data of the source packages of the latest full scan, ignoring cached results; with --nvd, look up NVD ratings for the findings of the latest scans whose severity is unknown, as fast as NVD's rate limit allows (5 requests per 30 s, 50 with NVD_API_KEY)",
     )
     .option("--nvd", "fill missing severities from NVD instead of refreshing OSV data")
     .option(
@@ -163,7 +163,7 @@ async function updateNvdRatings(
   }
 }
 
-/** The newest scan of each scanned root. */
+/** Loads the newest scan of each scanned root. */
 function latestScanPerRoot(database: CortexDatabase): ScanResult[] {
   const roots = database.selectDistinct({ root: scans.root }).from(scans).all();
   return roots

@@ -10,7 +10,7 @@ export interface RetryPolicy {
   retries: number;
   /** Delay before the first retry, in milliseconds; it doubles with each retry. */
   minDelayMs: number;
-  /** Longest delay between two attempts, in milliseconds. */
+  /** Maximum delay between two attempts, in milliseconds. */
   maxDelayMs: number;
   /** Longest `Retry-After` wait honoured, in milliseconds; a longer one is cut to this. */
   maxRetryAfterMs: number;
@@ -49,7 +49,7 @@ export interface JsonRequest {
   /** Sent as the JSON body. */
   body?: unknown;
   headers?: Record<string, string>;
-  /** What the request is, for messages: `OSV querybatch`, `NVD lookup of CVE-2024-1234`. */
+  /** Name of the request in messages: `OSV querybatch`, `NVD lookup of CVE-2024-1234`. */
   label: string;
   /** Aborts the request and every retry, for example when a time budget runs out. */
   signal?: AbortSignal;
@@ -89,7 +89,7 @@ class AttemptFailure extends Error {
   }
 }
 
-/** Longest part of an error response body quoted in messages. */
+/** Maximum number of characters of an error response body quoted in messages. */
 const MAX_QUOTED_BODY = 200;
 
 export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpClient {
@@ -210,7 +210,10 @@ async function tryOnce(
   }
 }
 
-/** A body shorter than an uncompressed response's Content-Length was cut off in transit. */
+/**
+ * Returns a message when the body is shorter than an uncompressed response's
+ * Content-Length, so it was cut off in transit; else null.
+ */
 function findTruncation(response: Response, text: string): string | null {
   const declared = response.headers.get("content-length");
   if (declared === null || response.headers.get("content-encoding") !== null) return null;

@@ -1,4 +1,4 @@
-/** Waits `ms` milliseconds; rejects with the signal's reason as soon as `signal` aborts. */
+/** Function that waits `ms` milliseconds, or rejects with the signal's reason as soon as `signal` aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export const sleep: Sleep = (ms, signal) =>

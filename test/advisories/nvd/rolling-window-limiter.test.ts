@@ -36,7 +36,7 @@ describe("RollingWindowLimiter", () => {
     expect(limiter.delayBeforeNext()).toBe(26_000);
     clock.now = 30_000;
     limiter.record();
-    // The window (0 s, 30 s] now holds the starts at 1, 2, 3, 4 and 30 s.
+    // The window (0 s, 30 s] now contains the starts at 1, 2, 3, 4 and 30 s.
     expect(limiter.delayBeforeNext()).toBe(1000);
     clock.now = 31_000;
     expect(limiter.delayBeforeNext()).toBe(0);
@@ -63,8 +63,8 @@ describe("RollingWindowLimiter", () => {
 
   test("over-recorded starts wait for the right one", () => {
     const { limiter } = limiterAt(2, 1000);
-    // Retries can start while the limiter says wait; the delay counts from the
-    // second-newest start, so two starts stay the most per window.
+    // A retry can start although the limiter returned a wait. The delay then counts
+    // from the second-newest start, so the window still ends with at most two starts.
     limiter.record();
     limiter.record();
     limiter.record();

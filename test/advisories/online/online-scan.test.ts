@@ -206,9 +206,8 @@ describe("online scan", () => {
     const batches = mock.requests
       .slice(before)
       .filter((request) => request.path === "/v1/querybatch");
-    const names = (batches[0]?.body as { queries: { package: { name: string } }[] }).queries.map(
-      (query) => query.package.name,
-    );
+    const body = batches[0]?.body as { queries: { package: { name: string } }[] } | undefined;
+    const names = body?.queries.map((query) => query.package.name);
     expect(names).toEqual(["openssl"]);
     expect(second.exitCode).toBe(4);
   });

@@ -10,7 +10,7 @@ export const FAST_RETRY: Partial<RetryPolicy> = {
   maxRetryAfterMs: 50,
 };
 
-/** The configuration of a test run: both data sources point at the mock. */
+/** Builds the configuration of a test run, with both data sources pointing at the mock. */
 export function mockConfig(
   mock: MockAdvisoryServer,
   overrides: Partial<CortexConfig> = {},

@@ -72,7 +72,7 @@ function storedIds(): string[] {
     .sort();
 }
 
-/** The queries of a recorded querybatch request, as (ecosystem, name, version). */
+/** Reads the queries of a recorded querybatch request as (ecosystem, name, version). */
 function recordedQueries(file: string): OsvPackageQuery[] {
   const request = JSON.parse(readFileSync(join(QUERYBATCH_DIR, file), "utf8")) as {
     queries: { package: { ecosystem?: string; name?: string }; version?: string }[];
