@@ -9,7 +9,7 @@ import { acquireRunLock, type RunLock } from "../platform/run-lock.ts";
 import type { ScanRequest, ScanServices } from "../scan/run-scan.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
-import type { Schedule, ScheduleRun } from "./schedule.ts";
+import type { Schedule, ScheduleRun, ScheduleStrategy } from "./schedule.ts";
 import { getScheduleRun, type RunEnd, recordRunEnd, recordRunStart } from "./schedule-store.ts";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -155,38 +155,14 @@ async function scanAndPatch(
   };
 
   if (schedule.patchEnabled && schedule.strategy !== null) {
-    const patched = await services.patch(
-      {
-        root: request.root,
-        strategy: schedule.strategy,
-        apply: !request.dryRun,
-        offline: schedule.offline,
-        noUpdate: schedule.offline,
-        scanFirst: false,
-        dataDir: request.dataDir,
-        runLockWaitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-      },
-      {
-        db: services.db,
-        config: services.config,
-        patcherConfig: services.patcherConfig,
-        fetch: fetchForRun,
-        now: services.now,
-        log: services.log,
-        runner: services.runner,
-        uid: services.uid,
-        runningKernelRelease: services.runningKernelRelease,
-      },
-    );
-    end.historyId = patched.historyId;
-    end.patchOutcome = patched.outcome.status;
-    if (patched.exitCode !== ExitCode.ok) {
-      const detail = patched.outcome.messages.length
-        ? `: ${patched.outcome.messages.join("; ")}`
-        : "";
+    try {
+      await patchAfterScan(request, services, schedule.strategy, fetchForRun, end);
+    } catch (error) {
+      // Only the patch step failed, so the record keeps the scan's id and counts.
+      const failed = failedEnd(services.now(), error);
       end.outcome = "failed";
-      end.exitCode = patched.exitCode;
-      end.reason = `patch ended with outcome ${patched.outcome.status} (exit code ${patched.exitCode})${detail}`;
+      end.exitCode = failed.exitCode;
+      end.reason = failed.reason;
     }
   }
 
@@ -197,6 +173,48 @@ async function scanAndPatch(
   }
   end.finishedAt = services.now();
   return end;
+}
+
+/** Plans and applies (or only plans) the patch of a schedule and records its result in `end`. */
+async function patchAfterScan(
+  request: ScheduleRunRequest,
+  services: ScheduleRunServices,
+  strategy: ScheduleStrategy,
+  fetchForRun: typeof fetch,
+  end: RunEnd,
+): Promise<void> {
+  const patched = await services.patch(
+    {
+      root: request.root,
+      strategy,
+      apply: !request.dryRun,
+      offline: request.schedule.offline,
+      noUpdate: request.schedule.offline,
+      scanFirst: false,
+      dataDir: request.dataDir,
+      runLockWaitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    },
+    {
+      db: services.db,
+      config: services.config,
+      patcherConfig: services.patcherConfig,
+      fetch: fetchForRun,
+      now: services.now,
+      log: services.log,
+      runner: services.runner,
+      uid: services.uid,
+      runningKernelRelease: services.runningKernelRelease,
+    },
+  );
+  end.historyId = patched.historyId;
+  end.patchOutcome = patched.outcome.status;
+  if (patched.exitCode !== ExitCode.ok) {
+    const messages = patched.outcome.messages;
+    const detail = messages.length ? `: ${messages.join("; ")}` : "";
+    end.outcome = "failed";
+    end.exitCode = patched.exitCode;
+    end.reason = `patch ended with outcome ${patched.outcome.status} (exit code ${patched.exitCode})${detail}`;
+  }
 }
 
 /**

@@ -498,6 +498,10 @@ describe("schedule run", () => {
     const [status] = JSON.parse(listed.stdout);
     expect(status.lastRun.outcome).toBe("failed");
     expect(status.lastRun.reason).toContain("applying patches needs root");
+    const shown = await s.cli(["show", "patcher", "--json", "--data-dir", s.dataDir]);
+    const [run] = JSON.parse(shown.stdout).runs;
+    expect(run.counts).toEqual({ critical: 0, high: 1, medium: 0, low: 0, unknown: 0 });
+    expect(run.exitCode).toBe(5);
   });
 
   test("unknown schedule names the data directory", async () => {
