@@ -45,12 +45,15 @@ let expectedCommit = "";
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "cortex-build-"));
   dist = join(work, "dist");
-  expectedCommit = await describeCommit(PROJECT_DIR);
   const build = spawnSync(process.execPath, ["build.ts", "--outdir", dist], {
     cwd: PROJECT_DIR,
     encoding: "utf8",
   });
   if (build.status !== 0) throw new Error(`bun build.ts failed:\n${build.stderr}`);
+  // Other work may commit while the build runs, so take the commit build.ts logged.
+  const logged = /\(bun-linux-x64, commit (\S+)\)/.exec(build.stderr);
+  if (!logged) throw new Error(`build.ts logged no commit:\n${build.stderr}`);
+  expectedCommit = logged[1] as string;
 }, BUILD_TIMEOUT_MS);
 
 afterAll(() => {
@@ -136,7 +139,23 @@ describe("build.ts output", () => {
     });
     expect(result.stdout).toBe(`cortex ${packageJson.version} (commit ${expectedCommit})\n`);
     expect(result.exitCode).toBe(0);
+  });
+
+  test("stamped commit exists in git", async () => {
     expect(expectedCommit).toMatch(/^[0-9a-f]{7,}(-dirty)?$/);
+    const hash = expectedCommit.replace(/-dirty$/, "");
+    const check = runProgram(["git", "cat-file", "-e", `${hash}^{commit}`], {
+      cwd: PROJECT_DIR,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    });
+    expect(check.exitCode).toBe(0);
+    expect(await describeCommit(PROJECT_DIR)).toMatch(/^[0-9a-f]{7,}(-dirty)?$/);
+  });
+
+  test("commit outside a repository is unknown", async () => {
+    const notRepository = join(work, "not-a-repository");
+    mkdirSync(notRepository);
+    expect(await describeCommit(notRepository)).toBe("unknown");
   });
 });
 
