@@ -1,3 +1,18 @@
+import type { Logger } from "../../platform/logger.ts";
+import type { CortexDatabase } from "../../store/open-database.ts";
+
+/** Dependencies of an import: the database to write, the clock, and the logger for warnings. */
+export interface ImportOptions {
+  db: CortexDatabase;
+  now: () => Date;
+  log: Logger;
+}
+
+/** The end of every whole-input error message: what `db import` accepts. */
+export const ACCEPTED_INPUTS =
+  "expected an OSV all.zip, a directory of OSV .json files, one OSV record (.json) " +
+  "or NVD CVE API 2.0 JSON";
+
 /**
  * The input kinds `db import` reads: an OSV `all.zip`, a directory of OSV `.json`
  * files, one OSV record file, or NVD CVE API 2.0 JSON (stored in the NVD cache).
