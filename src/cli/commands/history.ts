@@ -21,6 +21,12 @@ import { DATA_DIR_HELP } from "../common-options.ts";
 export function registerHistoryCommands(security: Command, context: CommandContext): void {
   const history = security
     .command("history")
+    .description("list, show and prune the recorded patch and rollback runs");
+
+  // `list` is the default, so `history --limit 5` lists. The options live on the subcommands
+  // only: options on `history` itself would swallow those given after `show` or `prune`.
+  history
+    .command("list", { isDefault: true })
     .description("list patch and rollback runs, newest first")
     .option("--limit <n>", "show at most this many entries")
     .option("--json", 'print {"entries": [...]} on stdout')

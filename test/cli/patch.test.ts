@@ -1,0 +1,214 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Finding } from "../../src/scan/finding.ts";
+import { openDatabase } from "../../src/store/open-database.ts";
+import { saveScan } from "../../src/store/scan-store.ts";
+import { createRecordingRunner, runCli } from "../helpers/cli-harness.ts";
+
+const NOW = new Date("2026-12-04T12:00:00Z");
+const STATUS = `Package: foo
+Status: install ok installed
+Architecture: all
+Version: 1.0-1
+Description: test package
+
+`;
+const POLICY = `foo:
+  Installed: 1.0-1
+  Candidate: 1.0-2
+  Version table:
+     1.0-2 500
+        500 file:/srv/repo ./ Packages
+ *** 1.0-1 100
+        100 /var/lib/dpkg/status
+`;
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
+});
+
+/** A data directory, a fake root holding a dpkg status, and a config directory. */
+function workspace() {
+  const base = mkdtempSync(join(tmpdir(), "cortex-cli-patch-"));
+  directories.push(base);
+  const root = join(base, "root");
+  mkdirSync(join(root, "var/lib/dpkg/updates"), { recursive: true });
+  mkdirSync(join(root, "etc"), { recursive: true });
+  writeFileSync(join(root, "var/lib/dpkg/status"), STATUS);
+  writeFileSync(join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
+  const configDir = join(base, "config");
+  mkdirSync(configDir);
+  return { base, root, dataDir: join(base, "data"), configDir };
+}
+
+function fooFinding(severity: Finding["severity"] = "high"): Finding {
+  return {
+    package: "foo",
+    arch: "all",
+    installedVersion: "1.0-1",
+    sourcePackage: "foo",
+    sourceVersion: "1.0-1",
+    vulnerabilityId: "DEBIAN-CVE-2026-0001",
+    aliases: [],
+    summary: null,
+    severity,
+    severitySource: severity === "unknown" ? "none" : "debian-urgency",
+    cvssScore: null,
+    fixedVersion: "1.0-2",
+    fixStatus: "fixed",
+    proFixedVersion: null,
+    ecosystem: "Debian:12",
+    notes: [],
+  };
+}
+
+function recordScan(dataDir: string, root: string, finishedAt: Date, findings: Finding[]): void {
+  const db = openDatabase(dataDir);
+  saveScan(db, {
+    id: null,
+    startedAt: finishedAt,
+    finishedAt,
+    root,
+    ecosystem: "Debian:12",
+    mode: "offline",
+    complete: true,
+    packageCount: 1,
+    packageFilter: null,
+    dataRefreshedAt: finishedAt,
+    counts: { critical: 0, high: findings.length, medium: 0, low: 0, unknown: 0 },
+    findings,
+    warnings: [],
+    unchecked: [],
+  });
+  db.$client.close();
+}
+
+function aptRunner() {
+  return createRecordingRunner((argv) => {
+    if (argv[0] === "dpkg" && argv.includes("--print-architecture")) {
+      return { exitCode: 0, stdout: "amd64\n", stderr: "" };
+    }
+    if (argv[0] === "apt-cache" && argv[1] === "policy") {
+      return { exitCode: 0, stdout: POLICY, stderr: "" };
+    }
+    if (argv[0] === "apt-cache" && argv[1] === "show") {
+      return {
+        exitCode: 0,
+        stdout: "Package: foo\nVersion: 1.0-2\nArchitecture: all\nSize: 600\n",
+        stderr: "",
+      };
+    }
+    return { exitCode: 1, stdout: "", stderr: `unexpected command ${argv.join(" ")}` };
+  });
+}
+
+function patch(args: string[], space: ReturnType<typeof workspace>, runner = aptRunner()) {
+  return runCli(["security", "patch", "--root", space.root, "--data-dir", space.dataDir, ...args], {
+    env: { CORTEX_CONFIG_DIR: space.configDir },
+    now: () => NOW,
+    runner,
+  });
+}
+
+describe("patch command", () => {
+  test("dry run plans from the recorded scan", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, new Date(NOW.getTime() - 2 * 3_600_000), [fooFinding()]);
+    const runner = aptRunner();
+    const result = await patch([], space, runner);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("foo:all  1.0-1 -> 1.0-2");
+    expect(result.stdout).toContain("finished 2h 0m ago");
+    expect(result.stdout).toContain("Dry run: nothing was changed");
+    expect(runner.calls.map((call) => call.argv[0])).toEqual(["dpkg", "apt-cache", "apt-cache"]);
+    for (const call of runner.calls) {
+      expect(call.options?.env?.LC_ALL).toBe("C");
+      expect(call.options?.env?.APT_CONFIG).toStartWith(join(space.dataDir, "apt"));
+    }
+  });
+
+  test("json output", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, NOW, [fooFinding("unknown")]);
+    const result = await patch(["--json", "--strategy", "high_and_above"], space);
+    expect(result.exitCode).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.applied).toBe(false);
+    expect(document.historyId).toBeNull();
+    expect(document.plan.upgrades).toEqual([
+      {
+        package: "foo",
+        arch: "all",
+        sourcePackage: "foo",
+        fromVersion: "1.0-1",
+        toVersion: "1.0-2",
+      },
+    ]);
+    expect(document.plan.fixes[0]).toMatchObject({ unrated: true, rankedAs: "high" });
+  });
+
+  test("no recorded scan is exit 3", async () => {
+    const space = workspace();
+    const result = await patch([], space);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("no full scan");
+    expect(result.stderr).toContain("--scan-and-patch");
+  });
+
+  test("scan older than 24 hours is exit 3", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, new Date(NOW.getTime() - 25 * 3_600_000), [fooFinding()]);
+    const result = await patch([], space);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("finished 25h 0m ago");
+    expect(result.stderr).toContain("older than 24 hours");
+  });
+
+  test("apply without root is exit 5", async () => {
+    const space = workspace();
+    const runner = aptRunner();
+    const result = await patch(["--apply"], space, runner);
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toContain("needs root");
+    expect(runner.calls).toEqual([]);
+  });
+
+  test("invalid patcher_config.json is exit 3", async () => {
+    const space = workspace();
+    writeFileSync(join(space.configDir, "patcher_config.json"), '{"blacklist": "foo"}');
+    const result = await patch([], space);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("patcher_config.json");
+    expect(result.stderr).toContain("blacklist");
+  });
+
+  test("blacklist from patcher_config.json", async () => {
+    const space = workspace();
+    writeFileSync(join(space.configDir, "patcher_config.json"), '{"blacklist": ["foo"]}');
+    recordScan(space.dataDir, space.root, NOW, [fooFinding()]);
+    const result = await patch([], space);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(
+      'foo:all  1.0-1 -> 1.0-2  blacklisted: matches blacklist pattern "foo"',
+    );
+  });
+
+  test("help describes strategies and config", async () => {
+    const result = await runCli(["security", "patch", "--help"]);
+    expect(result.exitCode).toBe(0);
+    for (const word of [
+      "critical_only",
+      "high_and_above",
+      "automatic",
+      "min_severity",
+      "unknown_severity",
+      "patcher_config.json",
+    ]) {
+      expect(result.stdout).toContain(word);
+    }
+  });
+});
