@@ -121,6 +121,7 @@ describe("matchPackages on a Debian 12 host", () => {
       sourceVersion: "1.10.0-3",
       vulnerabilityId: "CVE-2026-66032",
       aliases: [],
+      upstream: [],
       summary: record.summary ?? null,
       severity: "high",
       severitySource: "debian-urgency",
