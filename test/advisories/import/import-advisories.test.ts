@@ -233,6 +233,27 @@ describe("importAdvisories: OSV directory and files", () => {
     });
   }
 
+  test("NVD file inside a directory is rejected", async () => {
+    const { options } = setup();
+    const directory = mkdtempSync(join(scratch, "nvd-in-directory-"));
+    writeFileSync(
+      join(directory, "CVE-2020-3810.json"),
+      await Bun.file(join(MIXED_DIRECTORY, "CVE-2020-3810.json")).text(),
+    );
+    writeFileSync(
+      join(directory, "nvd.json"),
+      await Bun.file(join(NVD_RESPONSES, "vuln-list-update-respPage1.json")).text(),
+    );
+
+    const report = await importAdvisories(directory, options);
+
+    expect(report.imported).toBe(1);
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]?.reason).toContain(
+      "is NVD CVE API JSON, not an OSV record: import that file on its own",
+    );
+  });
+
   test("empty directory is an input error", async () => {
     const { options } = setup();
     const empty = mkdtempSync(join(scratch, "empty-"));
