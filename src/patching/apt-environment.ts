@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { usageError } from "../platform/errors.ts";
 
 /**
  * How every apt, apt-get, apt-cache, apt-mark, dpkg, dpkg-query and dpkg-repack call reaches
@@ -44,6 +45,11 @@ export function createAptEnvironment(root: string, dataDir: string): AptEnvironm
     };
   }
 
+  if (/["\n\\]/.test(absoluteRoot)) {
+    throw usageError(
+      `invalid --root ${JSON.stringify(absoluteRoot)}: apt.conf(5) cannot quote a path with a double quote, backslash or newline; use another path`,
+    );
+  }
   const dpkgArgs = [`--root=${absoluteRoot}`, `--log=${absoluteRoot}/var/log/dpkg.log`];
   const directory = join(dataDir, "apt");
   mkdirSync(directory, { recursive: true, mode: 0o750 });
