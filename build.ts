@@ -76,6 +76,8 @@ export async function compileBinary(
     // Identifiers stay unmangled and the source map is embedded in the binary,
     // so stack traces of internal errors name real functions, files and lines.
     minify: { whitespace: true, syntax: true, identifiers: false },
+    // Precompiled bytecode cuts start-up time, which dominates a short command such as a scan.
+    bytecode: true,
     sourcemap: "linked",
     define: { CORTEX_BUILD_COMMIT: JSON.stringify(commit) },
     throw: false,
