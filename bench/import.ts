@@ -4,11 +4,13 @@
 //
 // Runs the import as a user would: each run is a child process
 // (`bun src/main.ts security db import samples/debian12-changelogs-all.zip
-// --data-dir <fresh temporary directory>`). Prints the machine, the command, and
-// per run and as a median: wall time, records per second (process start included),
-// the import's own time as recorded in the database (start to commit, without process
-// start and module loading), and the child's peak RSS, read from `/usr/bin/time -v`
-// when it exists, else from Bun's resource usage of the child.
+// --data-dir <fresh temporary directory>`). Prints the machine and the command, then
+// per run and as a median:
+// - wall time and records per second, process start included;
+// - the import's own time as the database records it, from its start to the last
+//   record stored (before the commit, and without process start or module loading);
+// - the child's peak RSS, from `/usr/bin/time -v` when it exists, else from Bun's
+//   resource usage of the child.
 
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -23,7 +25,7 @@ const GNU_TIME = "/usr/bin/time";
 
 interface RunResult {
   wallMs: number;
-  /** From the `advisory_imports` row: the import itself, without process start. */
+  /** From the `advisory_imports` row: start to last record stored, without process start. */
   importMs: number;
   records: number;
   peakRssBytes: number;
