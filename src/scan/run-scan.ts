@@ -117,7 +117,10 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
   findings = applyNvdRatings(services.db, findings, pendingNvd);
 
   const finishedAt = services.now();
-  const dataRefreshedAt = dataFreshness(services.db, ecosystem).refreshedAt;
+  // An online scan has just refreshed the data; an offline one can reuse the earlier reading.
+  const dataRefreshedAt = request.offline
+    ? freshness.refreshedAt
+    : dataFreshness(services.db, ecosystem).refreshedAt;
   const staleness = staleDataWarning(dataRefreshedAt, finishedAt, services.config.maxDataAgeDays);
   if (staleness) warnings.push(staleness);
 
