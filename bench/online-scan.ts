@@ -1,6 +1,9 @@
 // Benchmark of the online OSV lookup against a naive client.
 //
-//   bun bench/online-scan.ts [--latency-ms 50]
+//   bun bench/online-scan.ts [--latency-ms 50] [--every-record]
+//
+// With --every-record the mock lists every record of a package whatever the
+// installed version, so that all 5,980 records have to be fetched.
 //
 // It starts the mock OSV server on 127.0.0.1 with the 5,980 Debian 12 records of
 // samples/debian12-changelogs-all.zip and an added latency per request. Then it runs
@@ -159,8 +162,9 @@ async function main(): Promise<void> {
   }
 
   const latencyMs = Number(option("--latency-ms") ?? "50");
+  const everyRecord = process.argv.includes("--every-record");
   const mock = startMockAdvisoryServer({
-    osv: computedMockData(loadZipRecordTexts(RECORDS_ZIP)),
+    osv: computedMockData(loadZipRecordTexts(RECORDS_ZIP), { matchVersions: !everyRecord }),
     latencyMs,
   });
   try {

@@ -42,6 +42,17 @@ describe("computedMockData", () => {
     expect(data.vulnerabilities("Debian:12", "openssl", "3.0.15-1~deb12u1")).toEqual([]);
   });
 
+  test("matchVersions false lists every record", () => {
+    const all = computedMockData(
+      new Map([record("CVE-2024-0001", "openssl", "3.0.15-1~deb12u1")]),
+      {
+        matchVersions: false,
+      },
+    );
+    const ids = all.vulnerabilities("Debian:12", "openssl", "3.0.15-1~deb12u1");
+    expect(ids.map((entry) => entry.id)).toEqual(["CVE-2024-0001"]);
+  });
+
   test("other ecosystem is ignored", () => {
     expect(data.vulnerabilities("Debian:13", "openssl", "3.0.0-1")).toEqual([]);
   });

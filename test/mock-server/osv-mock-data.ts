@@ -51,9 +51,14 @@ export function recordedMockData(
  * Builds mock data from a set of OSV records, matched the way the live API matches them: a
  * record affects a package version when one of its affected entries for that
  * ecosystem and package contains the version. Versions are compared with Debian's
- * rules, which also order Ubuntu versions.
+ * rules, which also order Ubuntu versions. With `matchVersions` false, every record
+ * with an affected entry for the package is listed, whatever the version.
  */
-export function computedMockData(recordTexts: Map<string, string>): OsvMockData {
+export function computedMockData(
+  recordTexts: Map<string, string>,
+  options: { matchVersions?: boolean } = {},
+): OsvMockData {
+  const matchVersions = options.matchVersions ?? true;
   const byPackage = new Map<string, { id: string; modified: string; entries: OsvAffected[] }[]>();
   for (const [id, text] of recordTexts) {
     const record = JSON.parse(text) as { modified: string; affected?: OsvAffected[] };
@@ -74,7 +79,9 @@ export function computedMockData(recordTexts: Map<string, string>): OsvMockData 
     vulnerabilities(ecosystem, name, version) {
       const candidates = byPackage.get(`${ecosystem.replace(/:LTS$/, "")}\u0000${name}`) ?? [];
       return candidates
-        .filter((candidate) => candidate.entries.some((entry) => holds(entry, version)))
+        .filter(
+          (candidate) => !matchVersions || candidate.entries.some((entry) => holds(entry, version)),
+        )
         .map(({ id, modified }) => ({ id, modified }));
     },
     recordText: (id) => recordTexts.get(id),
