@@ -31,6 +31,7 @@ export interface JsonHttpClientOptions {
   /**
    * Web-standard fetch. Bun's own fetch (1.4) reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY
    * from the environment by itself, so requests need no `proxy` option.
+   * NOTE: tests cover HTTP_PROXY, http_proxy and NO_PROXY only; HTTPS_PROXY would need a TLS mock.
    */
   fetch: typeof fetch;
   /** Time limit of one attempt, in milliseconds, from sending the request to the end of the body. */
