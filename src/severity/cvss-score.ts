@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import type * as CvssCalculator from "ae-cvss-calculator";
 import type { Severity } from "./severity.ts";
 
@@ -168,9 +167,8 @@ let calculatorModule: typeof CvssCalculator | null = null;
  * a fifth of an offline host scan, and many Debian records carry no vector at all.
  */
 function loadCalculatorModule(): typeof CvssCalculator {
-  calculatorModule ??= createRequire(import.meta.url)(
-    "ae-cvss-calculator",
-  ) as typeof CvssCalculator;
+  // A literal require() so that `bun build --compile` still bundles the module.
+  calculatorModule ??= require("ae-cvss-calculator") as typeof CvssCalculator;
   return calculatorModule;
 }
 

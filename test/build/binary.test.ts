@@ -303,6 +303,34 @@ describe("x64 binary alone in an empty directory", () => {
     expect(found).toEqual(EXPECTED_FINDINGS);
   });
 
+  test("rates a CVSS vector inside the binary", () => {
+    // The CVSS calculator is loaded on first use; this catches a build that leaves it out.
+    const dataDir = join(work, "data-cvss");
+    const recordFile = join(work, "cvss-record.json");
+    writeFileSync(
+      recordFile,
+      JSON.stringify({
+        id: "TEST-CVSS-1",
+        modified: "2026-11-01T00:00:00Z",
+        severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H" }],
+        affected: [
+          {
+            package: { ecosystem: "Debian:12", name: "libcap2" },
+            ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }] }],
+          },
+        ],
+      }),
+    );
+    const imported = cortex(["security", "db", "import", recordFile, "--data-dir", dataDir]);
+    expect(imported.exitCode).toBe(0);
+    const scan = offlineScan(dataDir) as unknown as {
+      findings: { vulnerabilityId: string; severity: string; cvssScore: number | null }[];
+    };
+    const rated = scan.findings.find((finding) => finding.vulnerabilityId === "TEST-CVSS-1");
+    expect(rated?.cvssScore).toBe(8.8);
+    expect(rated?.severity).toBe("high");
+  });
+
   test("ignores .env in the working directory", () => {
     const elsewhere = join(work, "with-dotenv");
     mkdirSync(elsewhere);
