@@ -5,8 +5,8 @@
 // Setup (not timed): imports samples/debian12-changelogs-all.zip into a fresh data
 // directory with `cortex security db import` and records an offline scan of a root holding
 // test/fixtures/dpkg/debian12-host.status. Timed, in this process: `runPatch` without
-// --apply, planning from that recorded scan, with a command runner that answers
-// `apt-cache policy` and `apt-cache show` from synthetic output (the candidate of each
+// --apply, planning from that recorded scan, with a command runner that returns
+// synthetic output for `apt-cache policy` and `apt-cache show` (the candidate of each
 // source is its highest fixed version, so most findings become upgrades). The apt
 // answers cost no time here, so the figure is cortex's own work; on a real host each
 // `apt-cache` call adds what apt takes there, so the script also times one real
@@ -44,7 +44,7 @@ const config = {
   requestTimeoutSeconds: 5,
 };
 
-/** Answers apt's queries like a host whose candidates are the highest fixed versions. */
+/** Returns apt output as a host would whose candidates are the highest fixed versions. */
 function createSyntheticApt(packages: InstalledPackage[], findings: Finding[]) {
   const installed = new Map(packages.map((pkg) => [`${pkg.name}:${pkg.arch}`, pkg]));
   const fixBySource = new Map<string, string>();
@@ -146,7 +146,7 @@ try {
   }
   db.$client.close();
 
-  // For scale: the same `apt-cache policy` query answered by this machine's real apt
+  // For scale: the same `apt-cache policy` query run against this machine's real apt
   // (read-only), whose dpkg status is the one the fixture was copied from.
   const sources = new Set(scan.findings.map((finding) => finding.sourcePackage));
   const keys = inventory.packages

@@ -25,7 +25,7 @@ export interface HistoryPackage {
   automatic: boolean;
   /** The saved .deb of `versionBefore`, used by rollback; null when none was saved. */
   savedFile: string | null;
-  /** How `savedFile` was obtained: `apt-get download` (the archive's file) or `dpkg-repack`. */
+  /** Tool that produced `savedFile`: `apt-get download` (the archive's file) or `dpkg-repack`. */
   savedBy: "apt-get download" | "dpkg-repack" | null;
 }
 
@@ -39,7 +39,7 @@ export interface CommandRecord {
   durationMs: number;
 }
 
-/** What the host needs after a run on `/`. */
+/** Reboot and restart needs of the host after a run on `/`. */
 export interface RebootStatus {
   /** True when `/var/run/reboot-required` exists or a newer kernel than the running one is installed. */
   rebootRequired: boolean;

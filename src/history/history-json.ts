@@ -1,7 +1,7 @@
 import type { HistoryEntry } from "./history-entry.ts";
 
 /**
- * The `--json` shape of one history entry. `versionAfter` is the version found installed
+ * Converts one history entry to its `--json` shape. `versionAfter` is the version found installed
  * when the run ended (null while running, or when none was configured). With `detail`, the
  * plan and the commands with their output are included (`history show`).
  */

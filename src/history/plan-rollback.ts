@@ -14,13 +14,13 @@ export interface RollbackStep {
   automatic: boolean;
 }
 
-/** What a rollback of one history entry would do, or why it cannot. */
+/** The steps of rolling back one history entry, or the reasons it cannot run. */
 export interface RollbackPlan {
   entryId: number;
-  /** The root recorded in the entry, which the rollback acts on whatever the options say. */
+  /** The root recorded in the entry, which the rollback acts on regardless of `--root`. */
   root: string;
   steps: RollbackStep[];
-  /** Reasons to refuse; the rollback runs only when this is empty. */
+  /** Reasons to reject the rollback, which runs only when this is empty. */
   problems: string[];
   /** Risks to confirm: downgrading the running kernel, libc or an Essential package. */
   warnings: string[];
@@ -31,7 +31,7 @@ const LIBC_PACKAGES = new Set(["libc6", "libc-bin", "libc6-i386", "libc6-amd64"]
 
 /**
  * Plans the rollback of a patch entry: each package the run changed goes back to
- * `versionBefore` from its saved .deb. `current` holds the versions installed now by
+ * `versionBefore` from its saved .deb. `current` contains the versions installed now by
  * `name:arch`; `fileExists` tells whether a saved .deb is still on disk. Problems (refusals)
  * are a missing saved file, a package changed again since the run, an entry that is not a
  * finished patch run, and one already rolled back.

@@ -1,7 +1,7 @@
 import type { HistoryEntry } from "./history-entry.ts";
 import type { RollbackPlan } from "./plan-rollback.ts";
 
-/** One line per entry, newest first, for `cortex security history`. */
+/** Renders one line per entry, newest first, for `cortex security history`. */
 export function renderHistoryList(entries: readonly HistoryEntry[]): string {
   if (entries.length === 0) return "No patch or rollback runs recorded.\n";
   const lines = entries.map((entry) => {
@@ -21,7 +21,7 @@ export function renderHistoryList(entries: readonly HistoryEntry[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Full description of one entry, for `cortex security history show ID`. */
+/** Renders the full description of one entry, for `cortex security history show ID`. */
 export function renderHistoryEntry(entry: HistoryEntry): string {
   const lines = [
     `Entry #${entry.id}: ${entry.kind}, ${entry.status}`,
@@ -32,12 +32,14 @@ export function renderHistoryEntry(entry: HistoryEntry): string {
   if (entry.strategy) lines.push(`Strategy: ${entry.strategy}`);
   if (entry.rollbackOf !== null) lines.push(`Rolls back: #${entry.rollbackOf}`);
   if (entry.rolledBackBy !== null) lines.push(`Rolled back by: #${entry.rolledBackBy}`);
+
   lines.push("", "Packages (before -> planned, reached; saved .deb):");
   for (const pkg of entry.packages) {
     lines.push(
       `  ${pkg.package}:${pkg.arch}  ${pkg.versionBefore} -> ${pkg.versionPlanned}, reached ${pkg.versionReached ?? "none"}; ${pkg.savedFile ? `${pkg.savedFile} (${pkg.savedBy})` : "not saved"}`,
     );
   }
+
   if (entry.plan) {
     lines.push("", `Vulnerabilities fixed by the plan: ${entry.plan.fixes.length}`);
     for (const fix of entry.plan.fixes) lines.push(`  ${fix.vulnerabilityId} (${fix.severity})`);
@@ -63,7 +65,7 @@ export function renderHistoryEntry(entry: HistoryEntry): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** What `rollback ID` would do or did. */
+/** Renders what `rollback ID` would do or did. */
 export function renderRollbackPlan(plan: RollbackPlan, applied: boolean): string {
   const lines = [
     `Rollback of entry #${plan.entryId} on ${plan.root}:`,

@@ -28,8 +28,8 @@ export interface ApplyInputs {
 }
 
 /**
- * Applies a plan. Before changing anything it refuses an interrupted dpkg (exit 8), too
- * little space (9) and an apt simulation that fails or removes a package (10), then records
+ * Applies a plan. Before changing anything it rejects an interrupted dpkg (exit 8), too
+ * little space (9) and an apt simulation that fails or removes a package (10). Then it records
  * a history entry with the versions before and saves the .deb of each of them. It upgrades
  * with `apt-get install --only-upgrade name:arch=version`, restores automatic marks,
  * verifies the installed versions with dpkg-query, rescans, and records the outcome.

@@ -4,8 +4,8 @@ import { join, resolve } from "node:path";
 import { usageError } from "../platform/errors.ts";
 
 /**
- * How every apt, apt-get, apt-cache, apt-mark, dpkg, dpkg-query and dpkg-repack call reaches
- * one system. For the host (root `/`) the system's apt configuration is used unchanged. For
+ * Settings that point every apt, apt-get, apt-cache, apt-mark, dpkg, dpkg-query and
+ * dpkg-repack call at one system. For the host (root `/`) the system's apt configuration is used unchanged. For
  * another root an `APT_CONFIG` file sets `Dir` to it, and dpkg gets `--root` and `--log`.
  */
 export interface AptEnvironment {

@@ -5,8 +5,8 @@ import type { AptEnvironment } from "./apt-environment.ts";
 
 /**
  * Throws a `CortexError` with exit code 8 when dpkg's journal (`/var/lib/dpkg/updates/`)
- * under the root holds records, which means dpkg is running or was interrupted. apt refuses
- * to work in that state; the message names the recovery command for this root.
+ * under the root contains records, which means dpkg is running or was interrupted. apt rejects
+ * every change in that state, so the message names the recovery command for this root.
  */
 export async function checkDpkgNotInterrupted(environment: AptEnvironment): Promise<void> {
   const entries = (await listDirectoryInRoot(environment.root, "/var/lib/dpkg/updates")) ?? [];
@@ -14,7 +14,7 @@ export async function checkDpkgNotInterrupted(environment: AptEnvironment): Prom
   if (journal.length === 0) return;
   const command = ["dpkg", ...environment.dpkgArgs, "--configure", "-a"].join(" ");
   throw new CortexError(
-    `dpkg was interrupted on ${environment.root}: /var/lib/dpkg/updates/ holds ${journal.length} unmerged record(s). Run "${command}" to finish the interrupted run, check the result, then patch again.`,
+    `dpkg was interrupted on ${environment.root}: /var/lib/dpkg/updates/ contains ${journal.length} unmerged record(s). Run "${command}" to finish the interrupted run, check the result, then patch again.`,
     ExitCode.dpkgInterrupted,
   );
 }

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { CortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
 
-/** Space one step needs on the filesystem that holds `path`. */
+/** Space one step needs on the filesystem that contains `path`. */
 export interface SpaceRequirement {
   path: string;
   bytes: number;

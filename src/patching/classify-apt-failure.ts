@@ -20,7 +20,7 @@ export function classifyAptFailure(output: string): AptFailureKind {
   return "other";
 }
 
-/** The `E:` and `W:` lines of apt's output, or its last lines when it printed none. */
+/** Returns the `E:` and `W:` lines of apt's output, or its last lines when it printed none. */
 export function summarizeAptOutput(output: string): string {
   const lines = output.split("\n").filter((line) => /^(E|W): /.test(line));
   if (lines.length > 0) return lines.join("\n");

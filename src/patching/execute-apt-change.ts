@@ -98,7 +98,9 @@ export async function executeAptChange(
   });
 
   const done = reached.filter((pkg) => pkg.versionReached === pkg.versionPlanned).length;
-  const status = done === reached.length ? "succeeded" : done === 0 ? "failed" : "partial";
+  let status: AptChangeResult["status"] = "partial";
+  if (done === reached.length) status = "succeeded";
+  else if (done === 0) status = "failed";
   if (status === "succeeded" && installed.exitCode !== 0) {
     messages.push("every planned version is installed although apt-get reported an error");
   }

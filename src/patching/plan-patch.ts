@@ -247,7 +247,7 @@ function findSkipReason(
       detail: `held (apt-mark hold); run "apt-mark unhold ${packageKey(pkg)}" to allow upgrades`,
     };
   }
-  // Multi-Arch: same copies must stay at one version, so a held copy holds the others.
+  // Multi-Arch: same copies must stay at one version, so a held copy keeps the others too.
   const heldSibling = binaries.find(
     (other) => other.name === pkg.name && other.arch !== pkg.arch && other.held,
   );

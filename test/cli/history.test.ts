@@ -14,7 +14,7 @@ afterEach(() => {
     rmSync(directory, { recursive: true, force: true });
 });
 
-/** A data directory with two patch entries: #1 ten days old, #2 one hour old. */
+/** Creates a data directory with two patch entries: #1 ten days old, #2 one hour old. */
 function dataDirWithEntries(): { dataDir: string; savedFile: string } {
   const dataDir = mkdtempSync(join(tmpdir(), "cortex-cli-history-"));
   directories.push(dataDir);

@@ -31,7 +31,7 @@ afterEach(() => {
     rmSync(directory, { recursive: true, force: true });
 });
 
-/** A data directory, a fake root holding a dpkg status, and a config directory. */
+/** Creates a data directory, a fake root with a dpkg status, and a config directory. */
 function workspace() {
   const base = mkdtempSync(join(tmpdir(), "cortex-cli-patch-"));
   directories.push(base);

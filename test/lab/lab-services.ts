@@ -5,18 +5,13 @@ import {
   DEFAULT_NVD_URL,
   DEFAULT_OSV_URL,
 } from "../../src/config/cortex-config.ts";
-import { readDpkgDatabase } from "../../src/inventory/dpkg/read-dpkg-database.ts";
 import { DEFAULT_PATCHER_CONFIG, type PatcherConfig } from "../../src/patching/patcher-config.ts";
 import type { PatchServices } from "../../src/patching/run-patch.ts";
 import { createSpawnRunner } from "../../src/platform/bun/spawn-runner.ts";
 import type { CommandRunner, RunOptions } from "../../src/platform/command-runner.ts";
 import { createMemoryLogger } from "../../src/platform/logger.ts";
-import type { Finding } from "../../src/scan/finding.ts";
-import type { ScanRequest } from "../../src/scan/run-scan.ts";
-import type { ScanResult } from "../../src/scan/scan-result.ts";
 import { markDataRefreshed, upsertAdvisory } from "../../src/store/advisory-store.ts";
 import { type CortexDatabase, openMemoryDatabase } from "../../src/store/open-database.ts";
-import { compareDebianVersions } from "../../src/versioning/debian-version.ts";
 
 export const LAB_CONFIG: CortexConfig = {
   osvUrl: DEFAULT_OSV_URL,
@@ -34,7 +29,7 @@ export interface RecordedCall {
   env: Record<string, string>;
 }
 
-/** The real command runner, recording every call with the environment it was given. */
+/** Wraps the real command runner, recording every call with the environment it was given. */
 export function createRecordingSpawnRunner(): CommandRunner & { calls: RecordedCall[] } {
   const real = createSpawnRunner({ PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" });
   const calls: RecordedCall[] = [];
@@ -91,59 +86,5 @@ export function labServices(
     runner,
     uid: 0,
     runningKernelRelease: null,
-  };
-}
-
-/**
- * Stands in for `runScan` while it cannot run: reads the root's dpkg database and reports a
- * finding for each installed binary of source `foo` below `fixed`, as the OSV record of
- * `fooRecord` would.
- */
-export function createFooScanner(
-  id: string,
-  fixed: string,
-  severity: Finding["severity"] = "high",
-): (request: ScanRequest) => Promise<ScanResult> {
-  return async (request) => {
-    const database = await readDpkgDatabase(request.root);
-    const findings: Finding[] = database.packages
-      .filter(
-        (pkg) => pkg.sourceName === "foo" && compareDebianVersions(pkg.sourceVersion, fixed) < 0,
-      )
-      .map((pkg) => ({
-        package: pkg.name,
-        arch: pkg.arch,
-        installedVersion: pkg.version,
-        sourcePackage: pkg.sourceName,
-        sourceVersion: pkg.sourceVersion,
-        vulnerabilityId: id,
-        aliases: [],
-        summary: null,
-        severity,
-        severitySource: "debian-urgency",
-        cvssScore: null,
-        fixedVersion: fixed,
-        fixStatus: "fixed",
-        proFixedVersion: null,
-        ecosystem: "Debian:12",
-        notes: [],
-      }));
-    const now = new Date();
-    return {
-      id: null,
-      startedAt: now,
-      finishedAt: now,
-      root: request.root,
-      ecosystem: "Debian:12",
-      mode: "offline",
-      complete: true,
-      packageCount: database.packages.length,
-      packageFilter: request.packageName ?? null,
-      dataRefreshedAt: now,
-      counts: { critical: 0, high: findings.length, medium: 0, low: 0, unknown: 0 },
-      findings,
-      warnings: [],
-      unchecked: [],
-    };
   };
 }

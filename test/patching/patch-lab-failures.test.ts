@@ -9,8 +9,8 @@ import { CortexError } from "../../src/platform/errors.ts";
 import { ExitCode } from "../../src/platform/exit-codes.ts";
 import { AptLab, canBuildLab, type LabPackage } from "../lab/apt-lab.ts";
 import {
-  createFooScanner,
   createRecordingSpawnRunner,
+  fooRecord,
   labServices,
   openLabDatabase,
 } from "../lab/lab-services.ts";
@@ -20,7 +20,7 @@ afterEach(() => {
   for (const lab of labs.splice(0)) lab.dispose();
 });
 
-/** A lab with `foo` 1.0-1 installed and 1.0-2 in the repository. */
+/** Builds a lab with `foo` 1.0-1 installed and 1.0-2 in the repository. */
 async function fooLab(
   options: { v1?: Partial<LabPackage>; v2?: Partial<LabPackage>; extra?: LabPackage[] } = {},
 ): Promise<AptLab> {
@@ -38,12 +38,10 @@ async function fooLab(
 }
 
 function setup(lab: AptLab, options: { fixed?: string; config?: Partial<PatcherConfig> } = {}) {
-  const db = openLabDatabase([], new Date());
+  const record = fooRecord("DEBIAN-CVE-2026-0001", options.fixed ?? "1.0-2");
+  const db = openLabDatabase([record], new Date());
   const runner = createRecordingSpawnRunner();
-  const services = {
-    ...labServices(db, runner, options.config),
-    scan: createFooScanner("DEBIAN-CVE-2026-0001", options.fixed ?? "1.0-2"),
-  };
+  const services = labServices(db, runner, options.config);
   const request: PatchRequest = {
     root: lab.root,
     strategy: "automatic",
