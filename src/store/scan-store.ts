@@ -3,52 +3,37 @@ import type { Finding } from "../scan/finding.ts";
 import type { ScanResult, UncheckedPackage } from "../scan/scan-result.ts";
 import type { SeverityCounts } from "../severity/severity.ts";
 import type { CortexDatabase } from "./open-database.ts";
-import { scanFindings, scans } from "./schema/scans.ts";
+import { scans } from "./schema/scans.ts";
 
-/** Stores a scan and its findings in one transaction and returns its id. */
+/** Stores a scan with its findings and returns its id. */
 export function saveScan(db: CortexDatabase, scan: ScanResult): number {
-  return db.transaction((tx) => {
-    const inserted = tx
-      .insert(scans)
-      .values({
-        startedAt: scan.startedAt,
-        finishedAt: scan.finishedAt,
-        root: scan.root,
-        ecosystem: scan.ecosystem,
-        mode: scan.mode,
-        complete: scan.complete,
-        packageCount: scan.packageCount,
-        packageFilter: scan.packageFilter,
-        dataRefreshedAt: scan.dataRefreshedAt,
-        countsJson: JSON.stringify(scan.counts),
-        warningsJson: JSON.stringify(scan.warnings),
-        uncheckedJson: JSON.stringify(scan.unchecked),
-      })
-      .returning({ id: scans.id })
-      .get();
-    // One prepared statement instead of a query builder call per row: a host scan can
-    // store thousands of findings, and building each insert dominated the scan's time.
-    const insertFinding = db.$client.prepare(
-      "INSERT INTO scan_findings (scan_id, package, severity, finding_json) VALUES (?, ?, ?, ?)",
-    );
-    for (const finding of scan.findings) {
-      insertFinding.run(inserted.id, finding.package, finding.severity, JSON.stringify(finding));
-    }
-    return inserted.id;
-  });
+  const inserted = db
+    .insert(scans)
+    .values({
+      startedAt: scan.startedAt,
+      finishedAt: scan.finishedAt,
+      root: scan.root,
+      ecosystem: scan.ecosystem,
+      mode: scan.mode,
+      complete: scan.complete,
+      packageCount: scan.packageCount,
+      packageFilter: scan.packageFilter,
+      dataRefreshedAt: scan.dataRefreshedAt,
+      countsJson: JSON.stringify(scan.counts),
+      warningsJson: JSON.stringify(scan.warnings),
+      uncheckedJson: JSON.stringify(scan.unchecked),
+      findingsJson: JSON.stringify(scan.findings),
+    })
+    .returning({ id: scans.id })
+    .get();
+  return inserted.id;
 }
 
 /** Loads one stored scan with its findings, or null when there is no such id. */
 export function loadScan(db: CortexDatabase, id: number): ScanResult | null {
   const row = db.select().from(scans).where(eq(scans.id, id)).get();
   if (!row) return null;
-  const findings = db
-    .select({ findingJson: scanFindings.findingJson })
-    .from(scanFindings)
-    .where(eq(scanFindings.scanId, id))
-    .orderBy(scanFindings.id)
-    .all()
-    .map((finding) => JSON.parse(finding.findingJson) as Finding);
+  const findings = JSON.parse(row.findingsJson) as Finding[];
   return {
     id: row.id,
     startedAt: row.startedAt,

@@ -17,16 +17,9 @@ CREATE TABLE scans (
   data_refreshed_at INTEGER,
   counts_json TEXT NOT NULL,
   warnings_json TEXT NOT NULL,
-  unchecked_json TEXT NOT NULL
+  unchecked_json TEXT NOT NULL,
+  findings_json TEXT NOT NULL
 );
 CREATE INDEX scans_by_root ON scans (root, finished_at);
-CREATE TABLE scan_findings (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-  package TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  finding_json TEXT NOT NULL
-);
-CREATE INDEX scan_findings_by_scan ON scan_findings (scan_id);
 `,
 };

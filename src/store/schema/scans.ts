@@ -23,21 +23,12 @@ export const scans = sqliteTable(
     warningsJson: text("warnings_json").notNull(),
     /** Source packages whose lookup failed, as JSON. */
     uncheckedJson: text("unchecked_json").notNull(),
+    /**
+     * The findings in the `scan --json` shape, as one JSON array. One value
+     * instead of a row per finding: a host scan can store thousands, and readers
+     * always load a scan's findings together.
+     */
+    findingsJson: text("findings_json").notNull(),
   },
   (table) => [index("scans_by_root").on(table.root, table.finishedAt)],
-);
-
-/** The findings of a scan, one row each, in the `scan --json` shape. */
-export const scanFindings = sqliteTable(
-  "scan_findings",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    scanId: integer("scan_id")
-      .notNull()
-      .references(() => scans.id, { onDelete: "cascade" }),
-    package: text("package").notNull(),
-    severity: text("severity").notNull(),
-    findingJson: text("finding_json").notNull(),
-  },
-  (table) => [index("scan_findings_by_scan").on(table.scanId)],
 );
