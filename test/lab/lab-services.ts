@@ -88,3 +88,30 @@ export function labServices(
     runningKernelRelease: null,
   };
 }
+
+const PACKAGE_TOOLS = new Set([
+  "apt-get",
+  "apt-cache",
+  "apt-mark",
+  "dpkg",
+  "dpkg-query",
+  "dpkg-repack",
+]);
+
+/**
+ * Lists the recorded package-tool calls that were not pointed at `root`: neither a
+ * `--root=ROOT` argument nor an `APT_CONFIG` from `dataDir` (which cortex writes for the root).
+ */
+export function callsNotPointedAt(
+  calls: readonly RecordedCall[],
+  root: string,
+  dataDir: string,
+): string[] {
+  return calls
+    .filter((call) => PACKAGE_TOOLS.has((call.argv[0] ?? "").split("/").pop() as string))
+    .filter(
+      (call) =>
+        !call.argv.includes(`--root=${root}`) && call.env.APT_CONFIG?.startsWith(dataDir) !== true,
+    )
+    .map((call) => call.argv.join(" "));
+}

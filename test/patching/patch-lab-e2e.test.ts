@@ -8,21 +8,13 @@ import { runPatch } from "../../src/patching/run-patch.ts";
 import { runScan } from "../../src/scan/run-scan.ts";
 import { AptLab, canBuildLab } from "../lab/apt-lab.ts";
 import {
+  callsNotPointedAt,
   createRecordingSpawnRunner,
   fooRecord,
   LAB_CONFIG,
   labServices,
   openLabDatabase,
 } from "../lab/lab-services.ts";
-
-const PACKAGE_TOOLS = new Set([
-  "apt-get",
-  "apt-cache",
-  "apt-mark",
-  "dpkg",
-  "dpkg-query",
-  "dpkg-repack",
-]);
 
 describe.skipIf(!canBuildLab())("patch lab end to end", () => {
   let lab: AptLab;
@@ -154,16 +146,7 @@ describe.skipIf(!canBuildLab())("patch lab end to end", () => {
     expect(history[1]?.rolledBackBy).toBe(history[0]?.id as number);
     expect(history[1]?.packages.every((p) => p.savedBy === "apt-get download")).toBe(true);
 
-    for (const call of runner.calls) {
-      const tool = (call.argv[0] ?? "").split("/").pop() as string;
-      if (!PACKAGE_TOOLS.has(tool)) continue;
-      const pointed =
-        call.argv.some((arg) => arg === `--root=${lab.root}`) ||
-        call.env.APT_CONFIG?.startsWith(dataDir) === true;
-      expect({ argv: call.argv.join(" "), pointed }).toEqual({
-        argv: call.argv.join(" "),
-        pointed: true,
-      });
-    }
+    expect(callsNotPointedAt(runner.calls, lab.root, dataDir)).toEqual([]);
+    expect(runner.calls.some((call) => call.argv[0] === "dpkg-query")).toBe(true);
   }, 120_000);
 });

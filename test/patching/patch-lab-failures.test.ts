@@ -9,6 +9,7 @@ import { CortexError } from "../../src/platform/errors.ts";
 import { ExitCode } from "../../src/platform/exit-codes.ts";
 import { AptLab, canBuildLab, type LabPackage } from "../lab/apt-lab.ts";
 import {
+  callsNotPointedAt,
   createRecordingSpawnRunner,
   fooRecord,
   labServices,
@@ -161,7 +162,7 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
     // Security archives keep only the newest version, so apt-get download of 1.0-1 fails
     // and the patcher must rebuild it with dpkg-repack.
     await lab.removeFromRepository("foo", "1.0-1", "all");
-    const { db, services, request } = setup(lab);
+    const { db, runner, services, request } = setup(lab);
 
     const patched = await runPatch(request, services);
     expect(patched.outcome.status).toBe("succeeded");
@@ -183,6 +184,8 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
       "rollback succeeded",
       "patch succeeded",
     ]);
+    expect(runner.calls.some((call) => call.argv[0] === "dpkg-repack")).toBe(true);
+    expect(callsNotPointedAt(runner.calls, lab.root, request.dataDir)).toEqual([]);
   });
 
   test("rollback refused when the saved file is gone", async () => {
