@@ -64,6 +64,29 @@ export function updateHistoryEntry(db: CortexDatabase, id: number, update: Histo
   db.update(historyEntries).set(values).where(eq(historyEntries.id, id)).run();
 }
 
+/**
+ * Marks a running entry `failed` after an unexpected error (a command that could not be
+ * started, a database error), keeping the commands run so far. The state actually reached is
+ * unknown then, so the message says to check it.
+ */
+export function recordRunError(
+  db: CortexDatabase,
+  id: number,
+  error: unknown,
+  commands: CommandRecord[],
+  now: Date,
+): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  updateHistoryEntry(db, id, {
+    status: "failed",
+    finishedAt: now,
+    commands,
+    messages: [
+      `the run stopped with an error: ${reason}; check the installed versions with dpkg-query before running again`,
+    ],
+  });
+}
+
 /** Lists entries, newest first; `limit` caps the count (all when omitted). */
 export function listHistory(db: CortexDatabase, options: { limit?: number } = {}): HistoryEntry[] {
   const query = db

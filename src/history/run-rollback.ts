@@ -5,6 +5,7 @@ import { AptClient } from "../patching/apt-client.ts";
 import { createAptEnvironment } from "../patching/apt-environment.ts";
 import { checkDpkgNotInterrupted } from "../patching/check-dpkg-interrupted.ts";
 import {
+  type AptChangeResult,
   executeAptChange,
   readAutomaticMarks,
   simulateChange,
@@ -20,7 +21,12 @@ import type { Logger } from "../platform/logger.ts";
 import { acquireRunLock } from "../platform/run-lock.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
 import type { HistoryPackage, HistoryStatus } from "./history-entry.ts";
-import { insertHistoryEntry, loadHistoryEntry, updateHistoryEntry } from "./history-store.ts";
+import {
+  insertHistoryEntry,
+  loadHistoryEntry,
+  recordRunError,
+  updateHistoryEntry,
+} from "./history-store.ts";
 import { planRollback, type RollbackPlan } from "./plan-rollback.ts";
 
 export interface RollbackRequest {
@@ -149,10 +155,16 @@ async function applyRollback(
   });
 
   services.log.info(`reinstalling ${targets.join(" ")}`);
-  const change = await executeAptChange(apt, targets, packages, {
-    allowDowngrades: true,
-    lockTimeoutSeconds: request.aptLockTimeoutSeconds ?? DEFAULT_APT_LOCK_TIMEOUT_SECONDS,
-  });
+  let change: AptChangeResult;
+  try {
+    change = await executeAptChange(apt, targets, packages, {
+      allowDowngrades: true,
+      lockTimeoutSeconds: request.aptLockTimeoutSeconds ?? DEFAULT_APT_LOCK_TIMEOUT_SECONDS,
+    });
+  } catch (error) {
+    recordRunError(services.db, historyId, error, apt.transcript, services.now());
+    throw error;
+  }
   updateHistoryEntry(services.db, historyId, {
     status: change.status,
     finishedAt: services.now(),

@@ -1,6 +1,10 @@
 import { join } from "node:path";
 import type { HistoryPackage } from "../history/history-entry.ts";
-import { insertHistoryEntry, updateHistoryEntry } from "../history/history-store.ts";
+import {
+  insertHistoryEntry,
+  recordRunError,
+  updateHistoryEntry,
+} from "../history/history-store.ts";
 import { readDpkgDatabase } from "../inventory/dpkg/read-dpkg-database.ts";
 import type { InstalledPackage } from "../inventory/installed-package.ts";
 import { isCortexError } from "../platform/errors.ts";
@@ -9,7 +13,12 @@ import type { AptClient } from "./apt-client.ts";
 import { checkDpkgNotInterrupted } from "./check-dpkg-interrupted.ts";
 import { checkFreeSpace, type SpaceRequirement } from "./check-free-space.ts";
 import { detectReboot } from "./detect-reboot.ts";
-import { executeAptChange, readAutomaticMarks, simulateChange } from "./execute-apt-change.ts";
+import {
+  type AptChangeResult,
+  executeAptChange,
+  readAutomaticMarks,
+  simulateChange,
+} from "./execute-apt-change.ts";
 import type { AptPackageRecord } from "./parse-apt-cache-show.ts";
 import type { PatchPlan } from "./patch-plan.ts";
 import type { PatchRequest, PatchRunResult, PatchServices } from "./run-patch.ts";
@@ -96,10 +105,16 @@ export async function applyPlan(
   updateHistoryEntry(db, historyId, { packages, commands: apt.transcript });
 
   log.info(`upgrading ${targets.join(" ")}`);
-  const change = await executeAptChange(apt, targets, packages, {
-    allowDowngrades: false,
-    lockTimeoutSeconds: inputs.lockTimeout,
-  });
+  let change: AptChangeResult;
+  try {
+    change = await executeAptChange(apt, targets, packages, {
+      allowDowngrades: false,
+      lockTimeoutSeconds: inputs.lockTimeout,
+    });
+  } catch (error) {
+    recordRunError(db, historyId, error, apt.transcript, services.now());
+    throw error;
+  }
   const messages = [...change.messages];
 
   const findingsAfter = await rescan(inputs, services, change.packages, messages);

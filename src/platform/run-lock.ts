@@ -47,8 +47,17 @@ export async function acquireRunLock(
 ): Promise<RunLock> {
   const directory = join(dataDir, "locks");
   const path = join(directory, `${name}.lock`);
-  mkdirSync(directory, { recursive: true, mode: 0o750 });
-  const fd = openSync(path, "a+", 0o640);
+  let fd: number;
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o750 });
+    fd = openSync(path, "a+", 0o640);
+  } catch (error) {
+    throw new CortexError(
+      `failed to open the lock file ${path}: ${(error as Error).message}; run as a user who can write ${dataDir}, or choose another --data-dir`,
+      ExitCode.permissionDenied,
+      { cause: error },
+    );
+  }
   const deadline = Date.now() + options.waitMs;
 
   while (flock(fd, LOCK_EX | LOCK_NB) !== 0) {

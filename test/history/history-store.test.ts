@@ -6,6 +6,7 @@ import {
   insertHistoryEntry,
   listHistory,
   loadHistoryEntry,
+  recordRunError,
   updateHistoryEntry,
 } from "../../src/history/history-store.ts";
 import { pruneHistory } from "../../src/history/prune-history.ts";
@@ -56,6 +57,18 @@ describe("history store", () => {
     const id = insertHistoryEntry(db, entry);
     updateHistoryEntry(db, id, { status: "partial", rolledBackBy: 9 });
     expect(loadHistoryEntry(db, id)).toMatchObject({ status: "partial", rolledBackBy: 9 });
+  });
+
+  test("run error marks the entry failed", () => {
+    const db = openMemoryDatabase();
+    const { id: _id, rolledBackBy: _r, ...entry } = patchEntry({ status: "running" });
+    const id = insertHistoryEntry(db, entry);
+    const finishedAt = new Date("2026-12-01T10:05:00Z");
+    recordRunError(db, id, new Error("spawn failed"), [], finishedAt);
+    const stored = loadHistoryEntry(db, id);
+    expect(stored?.status).toBe("failed");
+    expect(stored?.finishedAt).toEqual(finishedAt);
+    expect(stored?.messages[0]).toContain("spawn failed");
   });
 
   test("prune removes old entries and their files", () => {

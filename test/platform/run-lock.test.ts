@@ -51,6 +51,15 @@ describe("acquireRunLock", () => {
     scan.release();
   });
 
+  test("unwritable data directory is exit 5", async () => {
+    const error = await acquireRunLock("/dev/null/cortex", "patch", { waitMs: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CortexError);
+    expect((error as CortexError).exitCode).toBe(ExitCode.permissionDenied);
+    expect((error as CortexError).message).toContain("/dev/null/cortex/locks/patch.lock");
+  });
+
   test("lock of a killed process is free", async () => {
     const dir = dataDir();
     const script = `import { acquireRunLock } from ${JSON.stringify(join(import.meta.dir, "../../src/platform/run-lock.ts"))};
