@@ -20,7 +20,7 @@ export const cortexConfigSchema = z
     nvdEnabled: z.boolean().optional(),
     /** Seconds one scan may spend on NVD before leaving the rest unrated. */
     nvdTimeBudgetSeconds: z.number().nonnegative().optional(),
-    /** Hours a cached OSV or NVD answer stays fresh. */
+    /** Hours a cached OSV or NVD result stays fresh. */
     cacheTtlHours: z.number().positive().optional(),
     /** Days after which the advisory data is reported as stale. */
     maxDataAgeDays: z.number().positive().optional(),

@@ -9,7 +9,7 @@ export const RATING_PENDING_NOTE =
 
 /**
  * Rates findings that have neither a distro rating nor a CVSS vector from the
- * NVD answers cached in the database (filled by online scans, `db update --nvd`
+ * NVD results cached in the database (filled by online scans, `db update --nvd`
  * or `db import` of NVD files). Findings in `pending` that stay unrated get a note.
  */
 export function applyNvdRatings(

@@ -16,7 +16,7 @@ import { countBySeverity } from "./count-by-severity.ts";
 import { scanEcosystems } from "./scan-ecosystems.ts";
 import type { ScanResult, UncheckedPackage } from "./scan-result.ts";
 
-/** What to scan and with which data. */
+/** A scan request: the root, the packages and the data to use. */
 export interface ScanRequest {
   /** Filesystem root: `/` for the host, or a chroot or mounted image. */
   root: string;
@@ -24,7 +24,7 @@ export interface ScanRequest {
   packageName?: string;
   /** Use the local database only; never touch the network. */
   offline: boolean;
-  /** Ask the network even when cached answers are fresh. */
+  /** Query the network even when cached results are fresh. */
   refresh: boolean;
   /** Ecosystem to use instead of the one os-release implies (`Debian:12`). */
   ecosystemOverride?: string;
@@ -161,7 +161,7 @@ function selectPackages(
   return selected;
 }
 
-/** One OSV query per (source name, source version): advisories name source packages. */
+/** Builds one OSV query per (source name, source version), because advisories name source packages. */
 function sourceQueries(packages: InstalledPackage[], ecosystem: string) {
   const seen = new Map<string, { ecosystem: string; name: string; version: string }>();
   for (const pkg of packages) {

@@ -1,5 +1,5 @@
 /**
- * The ecosystems whose records can decide packages of `ecosystem`: the
+ * Returns the ecosystems whose records can decide packages of `ecosystem`: the
  * ecosystem itself, its spelling without `:LTS` (the OSV API treats
  * `Ubuntu:22.04` and `Ubuntu:22.04:LTS` alike), and for Ubuntu the Pro
  * variants whose fixes need an Ubuntu Pro subscription.

@@ -57,7 +57,7 @@ export function registerScanCommand(security: Command, context: CommandContext):
       if (options.offline && options.refresh) {
         throw usageError("--offline and --refresh exclude each other");
       }
-      const shown = parseSeverityList(options.severity, options.critical === true);
+      const shownSeverities = parseSeverityList(options.severity, options.critical === true);
       const { deps, log } = context;
       const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
       const config = loadCortexConfig(pathInputs);
@@ -84,7 +84,9 @@ export function registerScanCommand(security: Command, context: CommandContext):
         );
         if (deps.stderr.isTTY) deps.stderr.write("\r\x1b[K");
 
-        const findings = shown ? scan.findings.filter((f) => shown.has(f.severity)) : scan.findings;
+        const findings = shownSeverities
+          ? scan.findings.filter((finding) => shownSeverities.has(finding.severity))
+          : scan.findings;
         const document = scanToJson(scan, {
           now: deps.now(),
           maxDataAgeDays: config.maxDataAgeDays,

@@ -36,7 +36,7 @@ export function createRealDeps(): CliDeps {
 }
 
 /**
- * The command that starts this program again. A compiled binary runs its
+ * Returns the command that starts this program again. A compiled binary runs its
  * embedded entry point from Bun's virtual `/$bunfs/` filesystem.
  */
 function selfCommand(): string[] {
