@@ -87,8 +87,14 @@ function recordScan(dataDir: string, root: string, finishedAt: Date, findings: F
   db.$client.close();
 }
 
-function aptRunner() {
+function aptRunner(
+  override: (
+    argv: readonly string[],
+  ) => { exitCode: number; stdout: string; stderr: string } | null = () => null,
+) {
   return createRecordingRunner((argv) => {
+    const answer = override(argv);
+    if (answer) return answer;
     if (argv[0] === "dpkg" && argv.includes("--print-architecture")) {
       return { exitCode: 0, stdout: "amd64\n", stderr: "" };
     }
@@ -175,6 +181,56 @@ describe("patch command", () => {
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toContain("needs root");
     expect(runner.calls).toEqual([]);
+  });
+
+  test("apt lock timeout during update is exit 7", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, NOW, [fooFinding()]);
+    const runner = aptRunner((argv) =>
+      argv.at(-1) === "update"
+        ? {
+            exitCode: 100,
+            stdout: "",
+            stderr:
+              "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 4711 (apt-get)\n",
+          }
+        : null,
+    );
+    const result = await runCli(
+      ["security", "patch", "--apply", "--root", space.root, "--data-dir", space.dataDir],
+      { env: { CORTEX_CONFIG_DIR: space.configDir }, now: () => NOW, runner, uid: 0 },
+    );
+    expect(result.exitCode).toBe(7);
+    expect(result.stderr).toContain("could not get the apt lock");
+    expect(runner.calls.map((call) => call.argv.at(-1))).toEqual(["update"]);
+  });
+
+  test("simulation that removes a package is exit 10", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, NOW, [fooFinding()]);
+    const runner = aptRunner((argv) => {
+      if (argv.at(-1) === "update") {
+        return { exitCode: 100, stdout: "", stderr: "E: Failed to fetch file:/srv/repo/Release\n" };
+      }
+      if (argv[0] === "apt-get" && argv.includes("-s")) {
+        return {
+          exitCode: 0,
+          stdout: "Remv bar [2.0-1]\nInst foo [1.0-1] (1.0-2 Lab [all])\n",
+          stderr: "",
+        };
+      }
+      return null;
+    });
+    const result = await runCli(
+      ["security", "patch", "--apply", "--root", space.root, "--data-dir", space.dataDir],
+      { env: { CORTEX_CONFIG_DIR: space.configDir }, now: () => NOW, runner, uid: 0 },
+    );
+    expect(result.exitCode).toBe(10);
+    expect(result.stderr).toContain("warning: apt-get update failed");
+    expect(result.stderr).toContain("apt would remove bar");
+    expect(
+      runner.calls.some((call) => call.argv.includes("install") && !call.argv.includes("-s")),
+    ).toBe(false);
   });
 
   test("invalid patcher_config.json is exit 3", async () => {
