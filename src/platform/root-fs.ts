@@ -1,6 +1,7 @@
-import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { lstat, readdir, readFile, readlink, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { inputError } from "./errors.ts";
+import { inputError, isCortexError } from "./errors.ts";
 
 /** Symbolic links followed while resolving one path; Linux uses the same limit (MAXSYMLINKS, 40). */
 const MAX_SYMLINK_HOPS = 40;
@@ -52,14 +53,22 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
 /**
  * Reads a UTF-8 text file at `path` inside `root` (see `resolveInRoot`). Returns null when
  * the file or one of its parent directories does not exist. Bytes that are not valid
- * UTF-8 become U+FFFD rather than failing the read.
+ * UTF-8 become U+FFFD rather than failing the read. Throws `inputError` for anything but a
+ * regular file: a FIFO would block the read forever, and a device such as /dev/zero never ends.
  */
 export async function readTextInRoot(root: string, path: string): Promise<string | null> {
   const hostPath = await resolveInRoot(root, path);
   try {
+    const stats = await stat(hostPath);
+    if (!stats.isFile()) {
+      throw inputError(
+        `Failed to read ${path} inside ${root} (host path ${hostPath}): it is ${describeFileType(stats)}, not a regular file. Replace it with the file itself.`,
+      );
+    }
     const bytes = await readFile(hostPath);
     return new TextDecoder("utf-8").decode(bytes);
   } catch (error) {
+    if (isCortexError(error)) throw error;
     if (isMissingError(error)) return null;
     throw inputError(
       `Failed to read ${path} inside ${root} (host path ${hostPath}): ${describeError(error)}. Check the file's type and permissions.`,
@@ -114,6 +123,15 @@ async function isSymbolicLink(hostPath: string): Promise<boolean> {
 function isMissingError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+function describeFileType(stats: Stats): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  return "a special file";
 }
 
 function describeError(error: unknown): string {

@@ -136,6 +136,16 @@ describe("readTextInRoot", () => {
     expect(isCortexError(error)).toBe(true);
     expect((error as Error).message).toContain("Failed to read /etc");
   });
+
+  test("FIFO fails instead of blocking", async () => {
+    // Opening a FIFO for reading blocks until a writer appears, which in a scanned image never happens.
+    const made = Bun.spawnSync(["mkfifo", join(root, "etc/fifo")]);
+    expect(made.exitCode).toBe(0);
+    const error = await readTextInRoot(root, "/etc/fifo").catch((caught: unknown) => caught);
+    expect(isCortexError(error)).toBe(true);
+    expect((error as Error).message).toContain("/etc/fifo");
+    expect((error as Error).message).toContain("not a regular file");
+  });
 });
 
 describe("listDirectoryInRoot", () => {
