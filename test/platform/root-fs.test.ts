@@ -138,9 +138,9 @@ describe("readTextInRoot", () => {
   });
 
   test("FIFO fails instead of blocking", async () => {
-    // Opening a FIFO for reading blocks until a writer appears, which in a scanned image never happens.
-    const made = Bun.spawnSync(["mkfifo", join(root, "etc/fifo")]);
-    expect(made.exitCode).toBe(0);
+    // Opening a FIFO for reading blocks until a writer appears, and nothing writes to a FIFO in a scanned image.
+    const mkfifo = Bun.spawnSync(["mkfifo", join(root, "etc/fifo")]);
+    expect(mkfifo.exitCode).toBe(0);
     const error = await readTextInRoot(root, "/etc/fifo").catch((caught: unknown) => caught);
     expect(isCortexError(error)).toBe(true);
     expect((error as Error).message).toContain("/etc/fifo");
