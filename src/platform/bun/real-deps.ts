@@ -44,20 +44,31 @@ function selfCommand(): string[] {
   return [process.execPath, resolve(Bun.main)];
 }
 
-/** Writes synchronously so that nothing is lost when the process exits right after. */
+/**
+ * Writes synchronously so that nothing is lost when the process exits right after. Once the
+ * reader has closed the pipe (EPIPE, as after `cortex … | head`), later output is dropped
+ * and the command runs to its end, as it would had the output been read.
+ */
 function fileDescriptorStream(fd: number, isTTY: boolean): OutputStream {
+  let readerClosed = false;
   return {
     isTTY,
     write(text: string) {
       const bytes = Buffer.from(text);
       let offset = 0;
-      while (offset < bytes.length) {
+      while (offset < bytes.length && !readerClosed) {
         try {
           offset += writeSync(fd, bytes, offset);
         } catch (error) {
-          // A non-blocking pipe that is full reports EAGAIN; wait for the reader and go on.
-          if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
-          Bun.sleepSync(1);
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === "EPIPE") {
+            readerClosed = true;
+          } else if (code === "EAGAIN") {
+            // A non-blocking pipe that is full reports EAGAIN; wait for the reader and go on.
+            Bun.sleepSync(1);
+          } else {
+            throw error;
+          }
         }
       }
     },
