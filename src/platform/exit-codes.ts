@@ -24,5 +24,5 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Combines exit codes so that the highest applicable one wins. */
 export function highestExitCode(...codes: ExitCode[]): ExitCode {
-  return codes.reduce<ExitCode>((highest, code) => (code > highest ? code : highest), ExitCode.ok);
+  return Math.max(ExitCode.ok, ...codes) as ExitCode;
 }
