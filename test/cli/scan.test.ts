@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { compareDebianVersions } from "../../src/versioning/debian-version.ts";
 import { type CliResult, runCli } from "../helpers/cli-harness.ts";
 
 const DEBIAN_12 = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n';
@@ -279,5 +280,290 @@ describe("scan command", () => {
     const first = JSON.parse((await scan(dataDir, ["--json"])).stdout);
     const second = JSON.parse((await scan(dataDir, ["--json"])).stdout);
     expect(second.scanId).toBe(first.scanId + 1);
+  });
+});
+
+const FIXTURES = join(import.meta.dir, "..", "fixtures");
+
+interface JsonFinding {
+  package: string;
+  arch: string;
+  installedVersion: string;
+  sourceVersion: string;
+  vulnerabilityId: string;
+  aliases: string[];
+  fixedVersion: string | null;
+  fixStatus: string;
+  proFixedVersion: string | null;
+  ecosystem: string;
+  notes: string[];
+}
+
+/** Builds a root with a real dpkg status file from test/fixtures/inventory/dpkg and an os-release text. */
+function realRoot(name: string, statusFixture: string, osRelease: string): string {
+  const dir = join(work, name);
+  mkdirSync(join(dir, "var/lib/dpkg"), { recursive: true });
+  mkdirSync(join(dir, "etc"), { recursive: true });
+  copyFileSync(join(FIXTURES, "inventory/dpkg", statusFixture), join(dir, "var/lib/dpkg/status"));
+  writeFileSync(join(dir, "etc/os-release"), osRelease);
+  return dir;
+}
+
+/**
+ * Imports OSV record files (paths under test/fixtures) plus hand-made records
+ * into a new data directory, then each NVD file on its own, as `db import` requires.
+ */
+async function importFiles(
+  name: string,
+  osvFixtures: string[],
+  handMade: object[] = [],
+  nvdFixtures: string[] = [],
+): Promise<string> {
+  const dir = join(work, `${name}-records`);
+  mkdirSync(dir, { recursive: true });
+  for (const path of osvFixtures) {
+    copyFileSync(join(FIXTURES, path), join(dir, basename(path)));
+  }
+  for (const item of handMade) {
+    writeFileSync(join(dir, `${(item as { id: string }).id}.json`), JSON.stringify(item));
+  }
+  const dataDir = join(work, `${name}-data`);
+  const inputs = [dir, ...nvdFixtures.map((path) => join(FIXTURES, path))];
+  for (const input of inputs) {
+    const result = await runCli(["security", "db", "import", input, "--data-dir", dataDir], {
+      env: { CORTEX_CONFIG_DIR: configDir },
+    });
+    expect(result.exitCode).toBe(0);
+  }
+  return dataDir;
+}
+
+function scanRoot(scanned: string, dataDir: string, extra: string[] = []): Promise<CliResult> {
+  return runCli(
+    ["security", "scan", "--root", scanned, "--offline", "--data-dir", dataDir, ...extra],
+    { env: { CORTEX_CONFIG_DIR: configDir } },
+  );
+}
+
+function findingsOf(result: CliResult): JsonFinding[] {
+  return JSON.parse(result.stdout).findings as JsonFinding[];
+}
+
+describe("scan of the real Debian 12 multi-arch chroot", () => {
+  // The chroot has libssl3:i386 and gzip held, cron removed with its
+  // configuration kept ("rc"), and 31 libraries for both amd64 and i386.
+  const records = ["CVE-2022-1271", "CVE-2025-15661", "CVE-2026-27171", "CVE-2026-35189"].map(
+    (id) => `osv/debian12-changelogs/${id}.json`,
+  );
+  // No real record names cron, so this one is written for the test.
+  const cronRecord = record("CVE-2026-0001", "cron", "3.0pl1-200", "high");
+  let chroot = "";
+  let dataDir = "";
+
+  beforeAll(async () => {
+    chroot = realRoot("chroot", "debian12-chroot-multiarch.status", DEBIAN_12);
+    dataDir = await importFiles("chroot", records, [cronRecord]);
+  });
+
+  test("reports exactly the affected binaries", async () => {
+    const result = await scanRoot(chroot, dataDir, ["--json"]);
+
+    expect(result.exitCode).toBe(0);
+    expect(triples(result)).toEqual([
+      "cron-daemon-common:all CVE-2026-0001",
+      "libssh2-1:amd64 CVE-2025-15661",
+      "libssh2-1:i386 CVE-2025-15661",
+      "libssl3:amd64 CVE-2026-35189",
+      "libssl3:i386 CVE-2026-35189",
+      "openssl:amd64 CVE-2026-35189",
+      "zlib1g:amd64 CVE-2026-27171",
+      "zlib1g:i386 CVE-2026-27171",
+    ]);
+  });
+
+  test("held libssl3:i386 is reported like amd64", async () => {
+    const findings = findingsOf(await scanRoot(chroot, dataDir, ["--json"]));
+    const libssl3 = findings.filter((finding) => finding.package === "libssl3");
+
+    expect(libssl3.map((finding) => finding.arch)).toEqual(["amd64", "i386"]);
+    for (const finding of libssl3) {
+      expect(finding.installedVersion).toBe("3.0.20-1~deb12u2");
+      expect(finding.fixedVersion).toBe("3.0.22-1~deb12u2");
+      expect(finding.fixStatus).toBe("fixed");
+    }
+  });
+
+  test("removed cron with config files is not reported", async () => {
+    const findings = findingsOf(await scanRoot(chroot, dataDir, ["--json", "--package", "cron"]));
+
+    // cron-daemon-common, built from the same source, is still installed and is reported.
+    expect(findings.map((finding) => `${finding.package}:${finding.arch}`)).toEqual([
+      "cron-daemon-common:all",
+    ]);
+    expect(findings[0]?.sourceVersion).toBe("3.0pl1-162");
+  });
+
+  test("held gzip at the fixed version is not affected", async () => {
+    const result = await scanRoot(chroot, dataDir, ["--json", "--package", "gzip"]);
+
+    expect(result.exitCode).toBe(0);
+    expect(findingsOf(result)).toEqual([]);
+    expect(JSON.parse(result.stdout).packageCount).toBe(1);
+  });
+
+  test("binNMU libssh2-1 finding shows both versions", async () => {
+    const findings = findingsOf(
+      await scanRoot(chroot, dataDir, ["--json", "--package", "libssh2"]),
+    );
+
+    expect(findings.map((finding) => [finding.installedVersion, finding.sourceVersion])).toEqual([
+      ["1.10.0-3+b1", "1.10.0-3"],
+      ["1.10.0-3+b1", "1.10.0-3"],
+    ]);
+  });
+
+  test("data of another release is an error, not a verdict", async () => {
+    const bullseye = realRoot(
+      "bullseye",
+      "debian12-chroot-multiarch.status",
+      'ID=debian\nVERSION_ID="11"\nVERSION_CODENAME=bullseye\n',
+    );
+
+    const result = await scanRoot(bullseye, dataDir, ["--json"]);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("no advisory data for Debian:11");
+  });
+});
+
+describe("scan of the Debian 12 host file", () => {
+  // osslsigncode 2.9-1~bpo12+1 is installed from bookworm-backports on that
+  // host. No real record names it, so this one is written for the test.
+  const backportRecord = record("CVE-2026-0002", "osslsigncode", "2.9-2", "medium");
+  let host = "";
+  let dataDir = "";
+
+  beforeAll(async () => {
+    host = realRoot("host", "debian12-host.status", DEBIAN_12);
+    dataDir = await importFiles(
+      "host",
+      ["CVE-2019-3466", "CVE-2023-43786", "CVE-2026-4878"].map(
+        (id) => `osv/debian12-changelogs/${id}.json`,
+      ),
+      [backportRecord],
+    );
+  });
+
+  test("backport finding carries a needs-review note", async () => {
+    const json = await scanRoot(host, dataDir, ["--json", "--package", "osslsigncode"]);
+    const text = await scanRoot(host, dataDir, ["--package", "osslsigncode"]);
+    const [finding] = findingsOf(json);
+
+    expect(finding?.installedVersion).toBe("2.9-1~bpo12+1");
+    expect(finding?.notes.join(" ")).toContain("needs review: backport");
+    expect(text.stdout).toContain("needs review: backport");
+  });
+
+  test("libx11 at the fixed version is not affected", async () => {
+    const result = await scanRoot(host, dataDir, ["--json", "--package", "libx11"]);
+
+    expect(result.exitCode).toBe(0);
+    expect(findingsOf(result)).toEqual([]);
+  });
+
+  test("postgresql's own version line is judged by source", async () => {
+    // postgresql 15+248+deb12u1 is built from postgresql-common 248+deb12u1, and
+    // CVE-2019-3466 is fixed in postgresql-common 210: the binary version sorts
+    // below the fix, the source version above it.
+    const result = await scanRoot(host, dataDir, ["--json", "--package", "postgresql-common"]);
+
+    expect(compareDebianVersions("15+248+deb12u1", "210")).toBeLessThan(0);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).packageCount).toBe(4);
+    expect(findingsOf(result)).toEqual([]);
+  });
+
+  test("libcap2 binNMU finding shows both versions", async () => {
+    const findings = findingsOf(await scanRoot(host, dataDir, ["--json", "--package", "libcap2"]));
+
+    expect(
+      findings.map((finding) => [
+        finding.package,
+        finding.installedVersion,
+        finding.sourceVersion,
+        finding.fixedVersion,
+      ]),
+    ).toEqual([
+      ["libcap2", "1:2.66-4+deb12u2+b2", "1:2.66-4+deb12u2", "1:2.66-4+deb12u3"],
+      ["libcap2-bin", "1:2.66-4+deb12u2+b2", "1:2.66-4+deb12u2", "1:2.66-4+deb12u3"],
+      ["libpam-cap", "1:2.66-4+deb12u2+b2", "1:2.66-4+deb12u2", "1:2.66-4+deb12u3"],
+    ]);
+  });
+});
+
+describe("scan of a real Ubuntu 18.04 status file", () => {
+  const UBUNTU_18_04 =
+    'NAME="Ubuntu"\nVERSION="18.04.6 LTS (Bionic Beaver)"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="18.04"\nVERSION_CODENAME=bionic\n';
+  const ubuntuRecords = [
+    "UBUNTU-CVE-2016-20013",
+    "UBUNTU-CVE-2016-2781",
+    "UBUNTU-CVE-2017-11164",
+    "UBUNTU-CVE-2026-34743",
+    "UBUNTU-CVE-2026-5958",
+    "USN-8362-1",
+  ].map((id) => `osv/ubuntu/${id}.json`);
+  // NVD's CPE ranges for OpenSSL: upstream "fixed in 1.1.1a/1.1.1n/1.1.1t".
+  const nvdObjects = ["CVE-2018-0735", "CVE-2022-0778", "CVE-2023-0286"].map(
+    (id) => `nvd/cve-objects/${id}.json`,
+  );
+  let bionic = "";
+  let dataDir = "";
+
+  beforeAll(async () => {
+    bionic = realRoot("bionic", "claircore-texlive.status", UBUNTU_18_04);
+    dataDir = await importFiles("bionic", ubuntuRecords, [], nvdObjects);
+  });
+
+  test("LTS release is scanned as Ubuntu:18.04:LTS", async () => {
+    const result = await scanRoot(bionic, dataDir, ["--json"]);
+
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).ecosystem).toBe("Ubuntu:18.04:LTS");
+    expect(JSON.parse(result.stdout).packageCount).toBe(357);
+  });
+
+  test("fix only in Ubuntu Pro is never reported as fixed", async () => {
+    const json = await scanRoot(bionic, dataDir, ["--json", "--package", "xz-utils"]);
+    const text = await scanRoot(bionic, dataDir, ["--package", "xz-utils"]);
+    const usn = findingsOf(json).filter((finding) => finding.vulnerabilityId === "USN-8362-1");
+
+    // USN-8362-1 also fixes 22.04 in 5.2.5-2ubuntu1.1, and that entry must not decide 18.04.
+    expect(usn.map((finding) => finding.package)).toEqual(["liblzma5", "xz-utils"]);
+    for (const finding of usn) {
+      expect(finding.fixStatus).toBe("ubuntu-pro");
+      expect(finding.fixedVersion).toBeNull();
+      expect(finding.proFixedVersion).toBe("5.2.2-1.3ubuntu0.1+esm1");
+      expect(finding.ecosystem).toBe("Ubuntu:Pro:18.04:LTS");
+    }
+    expect(text.stdout).toMatch(
+      /liblzma5:amd64\s+5\.2\.2-1\.3\s+fix requires Ubuntu Pro \(5\.2\.2-1\.3ubuntu0\.1\+esm1\)\s+USN-8362-1/,
+    );
+    expect(text.stdout).not.toContain("5.2.5-2ubuntu1.1");
+  });
+
+  test("no finding claims a fix for 18.04", async () => {
+    const findings = findingsOf(await scanRoot(bionic, dataDir, ["--json"]));
+
+    expect(findings.length).toBe(13);
+    expect(findings.filter((finding) => finding.fixStatus === "fixed")).toEqual([]);
+  });
+
+  test("NVD's upstream ranges never flag Ubuntu's OpenSSL", async () => {
+    const result = await scanRoot(bionic, dataDir, ["--json", "--package", "openssl"]);
+
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).packageCount).toBe(2);
+    expect(findingsOf(result)).toEqual([]);
   });
 });
