@@ -81,8 +81,11 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
   const freshness = dataFreshness(services.db, ecosystem);
   if (freshness.recordCount === 0 && (request.offline || unchecked.length > 0)) {
     // An empty database would report "no vulnerabilities": that must be loud, never a silent zero.
+    const importHint = `import it with \`cortex security db import FILE\` (an OSV all.zip for ${ecosystem})`;
     throw inputError(
-      `no advisory data for ${ecosystem} in the database: import it with \`cortex security db import FILE\` (an OSV all.zip for ${ecosystem}) or run the scan online`,
+      request.offline
+        ? `no advisory data for ${ecosystem} in the database: ${importHint}, or scan without --offline`
+        : `no advisory data for ${ecosystem} in the database, and ${unchecked.length} OSV lookups failed (first: ${unchecked[0]?.reason ?? "unknown reason"}): ${importHint}, or scan again when OSV is reachable`,
     );
   }
 

@@ -211,4 +211,15 @@ describe("online scan", () => {
     expect(names).toEqual(["openssl"]);
     expect(second.exitCode).toBe(4);
   });
+
+  test("failed lookups with empty database exit 3", async () => {
+    // 400 is not retried, so the scan fails at once; an empty database must not read as clean.
+    mock.addFault({ path: "/v1/querybatch", fault: { kind: "status", status: 400 } });
+    const result = await scan(buildRoot(DEBIAN_9), NOW);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("no advisory data for Debian:9");
+    expect(result.stderr).toContain("OSV lookups failed");
+  });
 });
