@@ -15,6 +15,14 @@ export const DERIVATIVE_NOTE =
 const DERIVATIVE_REBUILD = /\+rp[it]\d/;
 
 /**
+ * Formats the note on a running kernel's finding when `image`, a newer kernel
+ * image that the same record does not affect, is installed but not booted.
+ */
+export function rebootRequiredNote(image: InstalledPackage): string {
+  return `reboot required: the fixed kernel ${image.name} ${image.version} is installed but not running`;
+}
+
+/**
  * Lists the notes every finding on this package carries: backport and
  * derivative rebuilds need review, and a kernel image that is not the running
  * kernel is "installed, not running". With `runningKernelRelease` null (a scan

@@ -1,11 +1,12 @@
 import type { OsvAffected, OsvRecord } from "../advisories/osv/osv-record.ts";
 import type { InstalledPackage } from "../inventory/installed-package.ts";
+import { classifyKernels, type KernelStatus } from "../inventory/kernel.ts";
 import { inputError } from "../platform/errors.ts";
 import type { Finding } from "../scan/finding.ts";
 import { rateAffected } from "../severity/rate-finding.ts";
 import type { SeverityRating } from "../severity/severity.ts";
 import type { CompareVersions } from "./affected-range.ts";
-import { packageNotes } from "./finding-notes.ts";
+import { packageNotes, rebootRequiredNote } from "./finding-notes.ts";
 import { judgeSourceVersion, type SourceVerdict } from "./judge-source-version.ts";
 import { indexRecordsBySource, type RecordEntries } from "./record-index.ts";
 
@@ -16,7 +17,8 @@ export interface MatchOptions {
   compare: CompareVersions;
   /**
    * `uname -r` of the running kernel, to note kernel images that are installed
-   * but not running. Null when unknown, as in a scan of another root (`--root`).
+   * but not running, and a reboot that a newer fixed image needs. Null when
+   * unknown, as in a scan of another root (`--root`).
    */
   runningKernelRelease?: string | null;
   /** Time at which `withdrawn` is judged. Without it, any record with a `withdrawn` time is dropped. */
@@ -47,6 +49,7 @@ export function matchPackages(
   const ratings = new Map<OsvAffected, SeverityRating>();
   const seen = new Set<string>();
   const findings: Finding[] = [];
+  const kernels = classifyKernels(packages, options.runningKernelRelease ?? null, options.compare);
 
   for (const pkg of packages) {
     const candidates = index.get(pkg.sourceName);
@@ -71,10 +74,36 @@ export function matchPackages(
         ratings.set(verdict.entry, rating);
       }
       seen.add(key);
-      findings.push(buildFinding(pkg, entries.record, verdict, rating, notes));
+      const rebootNotes = rebootRequiredNotes(kernels, pkg, entries, verdicts, options.compare);
+      findings.push(buildFinding(pkg, entries.record, verdict, rating, [...notes, ...rebootNotes]));
     }
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * Lists a "reboot required" note for each newer kernel image, installed but not
+ * booted, that the record does not affect, when `pkg` is the running kernel image.
+ * An image built from another source package than the record names is not judged.
+ */
+function rebootRequiredNotes(
+  kernels: KernelStatus,
+  pkg: InstalledPackage,
+  entries: RecordEntries,
+  verdicts: Map<RecordEntries, Map<string, SourceVerdict | null>>,
+  compare: CompareVersions,
+): string[] {
+  const isRunningImage = kernels.packages.some(
+    (kernel) => kernel.package === pkg && kernel.kind === "image" && kernel.state === "running",
+  );
+  if (!isRunningImage) {
+    return [];
+  }
+  return kernels.newerImages
+    .map((kernel) => kernel.package)
+    .filter((image) => image.sourceName === pkg.sourceName)
+    .filter((image) => judgeCached(verdicts, entries, image, compare) === null)
+    .map(rebootRequiredNote);
 }
 
 /** Judges each (record, source version) once, because all binaries of a source share the verdict. */

@@ -4,6 +4,7 @@ import {
   BACKPORT_NOTE,
   DERIVATIVE_NOTE,
   KERNEL_NOT_RUNNING_NOTE,
+  rebootRequiredNote,
 } from "../../src/matching/finding-notes.ts";
 import { matchPackages } from "../../src/matching/match-packages.ts";
 import { compareDebianVersions } from "../../src/versioning/debian-version.ts";
@@ -58,6 +59,62 @@ describe("kernel findings", () => {
       ["linux-image-6.1.0-18-amd64", [KERNEL_NOT_RUNNING_NOTE]],
       ["linux-image-6.1.0-18-amd64-unsigned", [KERNEL_NOT_RUNNING_NOTE]],
       ["linux-image-amd64", []],
+    ]);
+  });
+});
+
+describe("reboot-required notes", () => {
+  const running = installed("linux-image-6.1.0-17-amd64", "6.1.69-1", { sourceName: "linux" });
+  const newer = installed("linux-image-6.1.0-18-amd64", "6.1.76-1", { sourceName: "linux" });
+
+  function notesOf(record: OsvRecord, packages = [running, newer]): [string, string[]][] {
+    const findings = matchPackages(packages, [record], {
+      ecosystem: "Debian:12",
+      compare: compareDebianVersions,
+      runningKernelRelease: "6.1.0-17-amd64",
+    });
+    return findings.map((finding) => [finding.package, finding.notes]);
+  }
+
+  test("newer fixed image means reboot required", () => {
+    const notes = notesOf(debianRecord("DSA-5001-1", "linux", "6.1.76-1"));
+
+    expect(notes).toEqual([["linux-image-6.1.0-17-amd64", [rebootRequiredNote(newer)]]]);
+    expect(rebootRequiredNote(newer)).toBe(
+      "reboot required: the fixed kernel linux-image-6.1.0-18-amd64 6.1.76-1 is installed but not running",
+    );
+  });
+
+  test("newer image still affected: no reboot note", () => {
+    const notes = notesOf(debianRecord("DSA-5002-1", "linux", "6.1.85-1"));
+
+    expect(notes).toEqual([
+      ["linux-image-6.1.0-17-amd64", []],
+      ["linux-image-6.1.0-18-amd64", [KERNEL_NOT_RUNNING_NOTE]],
+    ]);
+  });
+
+  test("image of another source is not judged", () => {
+    const signed = { ...newer, sourceName: "linux-signed-amd64", sourceVersion: "6.1.76+1" };
+
+    const notes = notesOf(debianRecord("DSA-5003-1", "linux", "6.1.76-1"), [running, signed]);
+
+    expect(notes).toEqual([["linux-image-6.1.0-17-amd64", []]]);
+  });
+
+  test("unknown running kernel: no reboot note", () => {
+    const findings = matchPackages(
+      [running, newer],
+      [debianRecord("DSA-5004-1", "linux", "6.1.76-1")],
+      {
+        ecosystem: "Debian:12",
+        compare: compareDebianVersions,
+        runningKernelRelease: null,
+      },
+    );
+
+    expect(findings.map((finding) => [finding.package, finding.notes])).toEqual([
+      ["linux-image-6.1.0-17-amd64", []],
     ]);
   });
 });
