@@ -196,6 +196,34 @@ describe("online scan", () => {
     ]);
   });
 
+  test("incomplete report still shows the data age", async () => {
+    mock.removeRecord("DLA-3008-1");
+    const root = buildRoot(DEBIAN_9);
+
+    const json = await scan(root, NOW);
+    const text = await runCli(
+      ["security", "scan", "--root", root, "--no-nvd", "--data-dir", join(work, "data")],
+      {
+        env: {
+          CORTEX_OSV_URL: mock.osvUrl,
+          CORTEX_NVD_URL: mock.nvdUrl,
+          CORTEX_CONFIG_DIR: join(work, "config"),
+        },
+        fetch,
+        now: () => NOW,
+      },
+    );
+
+    const document = JSON.parse(json.stdout);
+    expect(document.complete).toBe(false);
+    expect(document.dataAgeSeconds).toBe(0);
+    expect(document.dataRefreshedAt).toBe(NOW.toISOString());
+    expect(text.exitCode).toBe(4);
+    expect(text.stdout).toContain("INCOMPLETE: 1 source packages could not be checked");
+    expect(text.stdout).toContain("  openssl 1.1.0l-1~deb9u5: ");
+    expect(text.stdout).toContain("Advisory data age: 0 s");
+  });
+
   test("failed lookup is asked again next scan", async () => {
     const root = buildRoot(DEBIAN_9);
     mock.removeRecord("DLA-3008-1");
