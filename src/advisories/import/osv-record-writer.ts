@@ -10,6 +10,8 @@ import type { RejectedRecord } from "./import-report.ts";
 
 /** Records per `upsertAdvisories` call: large enough to amortise the savepoint, small enough to bound memory. */
 const BATCH_SIZE = 500;
+/** Record text (UTF-16 code units) that also stores a batch early, since one record can be megabytes. */
+const BATCH_TEXT_LENGTH = 32 * 1024 * 1024;
 
 /**
  * Validates OSV record texts one at a time and stores them in batches, counting
@@ -25,6 +27,7 @@ export class OsvRecordWriter {
   readonly newestModifiedByEcosystem = new Map<string, string>();
 
   private batch: AdvisoryToStore[] = [];
+  private batchTextLength = 0;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
 
   constructor(
@@ -78,7 +81,8 @@ export class OsvRecordWriter {
       return;
     }
     this.batch.push({ record: parsed.record, rawJson: text });
-    if (this.batch.length >= BATCH_SIZE) this.flush();
+    this.batchTextLength += text.length;
+    if (this.batch.length >= BATCH_SIZE || this.batchTextLength >= BATCH_TEXT_LENGTH) this.flush();
   }
 
   /** Stores the pending batch. */
@@ -86,6 +90,7 @@ export class OsvRecordWriter {
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
+    this.batchTextLength = 0;
     const outcomes = upsertAdvisories(this.db, batch, "import", this.storedAt);
     for (const outcome of outcomes) this[outcome] += 1;
     for (const { record } of batch) {

@@ -7,6 +7,7 @@ import type { OsvRecordWriter } from "./osv-record-writer.ts";
 import {
   DamagedZipError,
   findCentralDirectory,
+  MAX_MEMBER_BYTES,
   readZipMembers,
   ZIP_TAIL_SIZE,
 } from "./read-zip-members.ts";
@@ -28,6 +29,14 @@ export async function readZip(
     for await (const member of readZipMembers(streamFile(path), directory)) {
       if (!member.name.toLowerCase().endsWith(".json")) {
         skip({ source: member.name, reason: "not a .json member" });
+        continue;
+      }
+      if (member.data === null) {
+        writer.reject(
+          member.name,
+          null,
+          `${path}:${member.name} decompresses to more than ${MAX_MEMBER_BYTES / (1024 * 1024)} MiB, far larger than any OSV record (a zip bomb?); member skipped`,
+        );
         continue;
       }
       writer.addBytes(member.name, `${path}:${member.name}`, member.data);

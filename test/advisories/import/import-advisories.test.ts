@@ -196,6 +196,51 @@ describe("importAdvisories: OSV zip", () => {
   });
 });
 
+describe("importAdvisories: zip bombs", () => {
+  test("oversized deflated member is rejected", async () => {
+    const { db, options } = setup();
+    // 80 MiB of spaces inside a record's summary compress to about 80 KB.
+    const padding = " ".repeat(80 * 1024 * 1024);
+    const bomb = `{"id":"BOMB-1","modified":"2026-01-01T00:00:00Z","summary":"${padding}"}`;
+    const path = scratchFile(
+      "bomb.zip",
+      zipSync(
+        {
+          "BOMB-1.json": new TextEncoder().encode(bomb),
+          "CVE-2026-0001.json": new TextEncoder().encode(
+            record("CVE-2026-0001", "2026-01-01T00:00:00Z", "1.0-1"),
+          ),
+        },
+        { level: 1 },
+      ),
+    );
+
+    const report = await importAdvisories(path, options);
+
+    expect(report.imported).toBe(1);
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]?.source).toBe("BOMB-1.json");
+    expect(report.rejected[0]?.reason).toContain("more than 64 MiB");
+    expect(countAdvisories(db)).toBe(1);
+  });
+
+  test("oversized stored member is rejected", async () => {
+    const { options } = setup();
+    const padding = " ".repeat(65 * 1024 * 1024);
+    const big = `{"id":"BIG-1","modified":"2026-01-01T00:00:00Z","summary":"${padding}"}`;
+    const path = scratchFile(
+      "stored.zip",
+      zipSync({ "BIG-1.json": new TextEncoder().encode(big) }, { level: 0 }),
+    );
+
+    const report = await importAdvisories(path, options);
+
+    expect(report.imported).toBe(0);
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]?.reason).toContain("more than 64 MiB");
+  });
+});
+
 describe("importAdvisories: OSV directory and files", () => {
   test("mixed directory keeps good records", async () => {
     const { db, options } = setup();
