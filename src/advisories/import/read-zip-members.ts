@@ -20,6 +20,10 @@ export const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
  */
 const PUSH_SLICE_BYTES = 64 * 1024;
 
+/** Zip compression methods (APPNOTE.TXT 4.4.5) that this reader decompresses. */
+const STORED = 0;
+const DEFLATED = 8;
+
 /** One file member of a zip archive, decompressed. */
 export interface ZipMember {
   name: string;
@@ -107,6 +111,11 @@ export async function* readZipMembers(
   const unzip = new Unzip((file: UnzipFile) => {
     membersSeen += 1;
     if (file.name.endsWith("/")) return;
+    // fflate reports an unknown method and then fails with a TypeError of its own, so check first.
+    if (file.compression !== STORED && file.compression !== DEFLATED) {
+      damage ??= `member ${file.name} could not be decompressed (unknown compression type ${file.compression}; only stored and deflate are supported)`;
+      return;
+    }
     pendingName = file.name;
     const parts: Uint8Array[] = [];
     let size = 0;
@@ -194,7 +203,7 @@ class OversizedMemberError extends Error {
  */
 function bunInflateWithLimit(maxBytes: number) {
   return class BunInflate implements UnzipDecoder {
-    static readonly compression = 8;
+    static readonly compression = DEFLATED;
     ondata: AsyncFlateStreamHandler = () => {};
     private readonly parts: Uint8Array[] = [];
 

@@ -161,6 +161,22 @@ describe("importAdvisories: OSV zip", () => {
     expect(error.message).toContain("member CVE-2026-0001.json could not be decompressed");
   });
 
+  test("unknown compression method is named", async () => {
+    const { options } = setup();
+    const text = record("CVE-2026-0001", "2026-01-01T00:00:00Z", "1.0-1");
+    const archive = zipSync({ "CVE-2026-0001.json": new TextEncoder().encode(text) }, { level: 6 });
+    // The compression method is the 16-bit field at offset 8 of the local header; 99 is AES.
+    archive[8] = 99;
+    const path = scratchFile("method-99.zip", archive);
+
+    const error = await importError(path, options);
+
+    expect(error.exitCode).toBe(ExitCode.unusableInput);
+    expect(error.message).toContain("member CVE-2026-0001.json could not be decompressed");
+    expect(error.message).toContain("unknown compression type 99");
+    expect(error.message).not.toContain("constructor");
+  });
+
   test("empty zip is an input error", async () => {
     const { options } = setup();
     const path = scratchFile("empty.zip", zipSync({}));
