@@ -204,6 +204,33 @@ describe("scan command", () => {
     expect(invalid.stderr).toContain('invalid --severity value "severe"');
   });
 
+  test("filter names the unrated findings it hides", async () => {
+    const dataDir = await importedDataDir();
+    const critical = await scan(dataDir, ["--critical", "--json"]);
+    const withUnknown = await scan(dataDir, ["--severity", "critical,unknown", "--json"]);
+
+    expect(JSON.parse(critical.stdout).warnings).toContain(
+      "3 unrated findings (severity unknown) are hidden by --critical: use --severity with unknown in the list to show them",
+    );
+    expect(critical.stderr).toContain("3 unrated findings (severity unknown) are hidden");
+    expect(JSON.parse(withUnknown.stdout).counts.unknown).toBe(3);
+    expect(JSON.parse(withUnknown.stdout).warnings).toEqual([]);
+  });
+
+  test("--fail-on counts findings the filter hides", async () => {
+    const result = await scan(await importedDataDir(), [
+      "--critical",
+      "--fail-on",
+      "critical",
+      "--package",
+      "openssl",
+      "--json",
+    ]);
+
+    expect(JSON.parse(result.stdout).total).toBe(0);
+    expect(result.exitCode).toBe(1);
+  });
+
   test("--package by binary or source name", async () => {
     const dataDir = await importedDataDir();
     const bySource = await scan(dataDir, ["--package", "samba", "--json"]);

@@ -29,15 +29,15 @@ export function registerScanCommand(security: Command, context: CommandContext):
     )
     .option("--all", "scan every installed package (the default)")
     .option("--package <name>", "scan only this binary or source package")
-    .option("--critical", "scan now and show only critical findings")
+    .option("--critical", "scan now and show only critical findings (unrated ones are hidden)")
     .option(
       "--severity <list>",
-      `show only these severities, comma-separated (${SEVERITIES.join(", ")})`,
+      `show only these severities, comma-separated (${SEVERITIES.join(", ")}); unrated findings show only when the list has unknown`,
     )
     .addOption(
       new Option(
         "--fail-on <severity>",
-        "exit 1 when a finding is at or above this severity; unrated findings count as reaching it",
+        "exit 1 when a finding is at or above this severity; unrated findings count as reaching it, and findings hidden by --severity or --critical count too",
       ).choices(RATED_SEVERITIES_ASCENDING),
     )
     .option("--offline", "use only the local advisory database; never touch the network")
@@ -93,7 +93,13 @@ export function registerScanCommand(security: Command, context: CommandContext):
           findings,
           counts: countBySeverity(findings),
         });
-        for (const warning of scan.warnings) log.warn(warning);
+        const hiddenUnrated = hiddenUnratedWarning(
+          scan.findings,
+          findings,
+          options.critical === true,
+        );
+        if (hiddenUnrated !== null) document.warnings = [...document.warnings, hiddenUnrated];
+        for (const warning of document.warnings) log.warn(warning);
         if (options.json) deps.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
         else deps.stdout.write(renderScanText(document));
 
@@ -103,7 +109,7 @@ export function registerScanCommand(security: Command, context: CommandContext):
           );
           context.raiseExitCode(ExitCode.incomplete);
         }
-        if (options.failOn && reachesThreshold(findings, options.failOn)) {
+        if (options.failOn && reachesThreshold(scan.findings, options.failOn)) {
           context.raiseExitCode(ExitCode.findingsAtOrAboveFailOn);
         }
       } finally {
@@ -124,6 +130,23 @@ function parseSeverityList(list: string | undefined, criticalOnly: boolean): Set
     );
   }
   return new Set(severities as Severity[]);
+}
+
+/**
+ * Returns the warning that a severity filter hid unrated findings, or null when
+ * it hid none, because "unknown" must never disappear from a report unnoticed.
+ */
+function hiddenUnratedWarning(
+  allFindings: readonly Finding[],
+  shownFindings: readonly Finding[],
+  criticalOnly: boolean,
+): string | null {
+  const hidden =
+    allFindings.filter((finding) => finding.severity === "unknown").length -
+    shownFindings.filter((finding) => finding.severity === "unknown").length;
+  if (hidden === 0) return null;
+  const filter = criticalOnly ? "--critical" : "--severity";
+  return `${hidden} unrated findings (severity unknown) are hidden by ${filter}: use --severity with unknown in the list to show them`;
 }
 
 function reachesThreshold(findings: readonly Finding[], threshold: RatedSeverity): boolean {
