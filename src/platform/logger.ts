@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from "./escape-control-characters.ts";
 import type { OutputStream } from "./output-stream.ts";
 
 /** Writes human-readable log lines to stderr, keeping stdout for results. */
@@ -9,13 +10,16 @@ export interface Logger {
   debug(message: string): void;
 }
 
+/** Messages quote scanned and downloaded text, so their control characters are escaped. */
 export function createLogger(stderr: OutputStream, options: { debug?: boolean } = {}): Logger {
+  const write = (prefix: string, message: string) =>
+    stderr.write(`${prefix}${escapeControlCharacters(message, { keepLineBreaks: true })}\n`);
   return {
-    info: (message) => stderr.write(`${message}\n`),
-    warn: (message) => stderr.write(`warning: ${message}\n`),
-    error: (message) => stderr.write(`error: ${message}\n`),
+    info: (message) => write("", message),
+    warn: (message) => write("warning: ", message),
+    error: (message) => write("error: ", message),
     debug: (message) => {
-      if (options.debug) stderr.write(`debug: ${message}\n`);
+      if (options.debug) write("debug: ", message);
     },
   };
 }
