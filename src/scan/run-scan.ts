@@ -7,12 +7,13 @@ import { readInventory } from "../inventory/read-inventory.ts";
 import { matchPackages } from "../matching/match-packages.ts";
 import { inputError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
-import { dataFreshness, loadAdvisoriesForPackages } from "../store/advisory-store.ts";
+import { loadAdvisoriesForPackages } from "../store/advisory-store.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
 import { saveScan } from "../store/scan-store.ts";
 import { compareDebianVersions } from "../versioning/debian-version.ts";
 import { applyNvdRatings } from "./apply-nvd-ratings.ts";
 import { countBySeverity } from "./count-by-severity.ts";
+import { scanDataFreshness } from "./scan-data-freshness.ts";
 import { scanEcosystems } from "./scan-ecosystems.ts";
 import type { ScanResult, UncheckedPackage } from "./scan-result.ts";
 
@@ -78,7 +79,7 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
     unchecked.push(...online.unchecked);
   }
 
-  const freshness = dataFreshness(services.db, ecosystem);
+  const freshness = scanDataFreshness(services.db, ecosystem);
   if (freshness.recordCount === 0 && (request.offline || unchecked.length > 0)) {
     // An empty database would report "no vulnerabilities": that must be loud, never a silent zero.
     const importHint = `import it with \`cortex security db import FILE\` (an OSV all.zip for ${ecosystem})`;
@@ -123,7 +124,7 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
   // An online scan has just refreshed the data; an offline one can reuse the earlier reading.
   const dataRefreshedAt = request.offline
     ? freshness.refreshedAt
-    : dataFreshness(services.db, ecosystem).refreshedAt;
+    : scanDataFreshness(services.db, ecosystem).refreshedAt;
   const staleness = staleDataWarning(dataRefreshedAt, finishedAt, services.config.maxDataAgeDays);
   if (staleness) warnings.push(staleness);
 

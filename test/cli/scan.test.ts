@@ -594,3 +594,51 @@ describe("scan of a real Ubuntu 18.04 status file", () => {
     expect(findingsOf(result)).toEqual([]);
   });
 });
+
+describe("scan with only other spellings of the release", () => {
+  /** Builds a root with one installed package and an Ubuntu os-release. */
+  function ubuntuRoot(name: string, versionId: string, stanza: string): string {
+    const dir = join(work, name);
+    mkdirSync(join(dir, "var/lib/dpkg"), { recursive: true });
+    mkdirSync(join(dir, "etc"), { recursive: true });
+    writeFileSync(join(dir, "var/lib/dpkg/status"), stanza);
+    writeFileSync(join(dir, "etc/os-release"), `ID=ubuntu\nVERSION_ID="${versionId}"\n`);
+    return dir;
+  }
+
+  test("26.04 data stored as Ubuntu:26.04 is used", async () => {
+    // This record names the release `Ubuntu:26.04`, without `:LTS`.
+    const resolute = ubuntuRoot(
+      "resolute",
+      "26.04",
+      "Package: sed\nStatus: install ok installed\nArchitecture: amd64\nVersion: 4.9-2ubuntu1\n",
+    );
+    const dataDir = await importFiles("resolute", ["osv/ubuntu/UBUNTU-CVE-2026-5958.json"]);
+
+    const result = await scanRoot(resolute, dataDir, ["--json"]);
+
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).ecosystem).toBe("Ubuntu:26.04:LTS");
+    expect(triples(result)).toEqual(["sed:amd64 UBUNTU-CVE-2026-5958"]);
+    expect(JSON.parse(result.stdout).dataRefreshedAt).not.toBeNull();
+  });
+
+  test("22.04 data only in Ubuntu Pro is used", async () => {
+    // UBUNTU-CVE-2022-24823 lists netty for 22.04 only in Ubuntu:Pro:22.04:LTS.
+    const jammy = ubuntuRoot(
+      "jammy-pro-only",
+      "22.04",
+      "Package: libnetty-java\nStatus: install ok installed\nArchitecture: all\nSource: netty\nVersion: 1:4.1.48-4+deb11u2build0.22.04.1\n",
+    );
+    const dataDir = await importFiles("jammy-pro-only", ["osv/ubuntu/UBUNTU-CVE-2022-24823.json"]);
+
+    const result = await scanRoot(jammy, dataDir, ["--json"]);
+    const [finding] = findingsOf(result);
+
+    expect(result.exitCode).toBe(0);
+    expect(finding?.fixStatus).toBe("ubuntu-pro");
+    expect(finding?.fixedVersion).toBeNull();
+    expect(finding?.proFixedVersion).toBe("1:4.1.48-4+deb11u2ubuntu0.1~esm1");
+  });
+});
