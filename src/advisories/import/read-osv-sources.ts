@@ -1,4 +1,4 @@
-import { open, readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { inputError } from "../../platform/errors.ts";
 import type { SkippedEntry } from "./import-report.ts";
@@ -35,7 +35,7 @@ export async function readZip(
         writer.reject(
           member.name,
           null,
-          `${path}:${member.name} decompresses to more than ${MAX_MEMBER_BYTES / (1024 * 1024)} MiB, far larger than any OSV record (a zip bomb?); member skipped`,
+          `${path}:${member.name} decompresses to ${oversizeReason()}`,
         );
         continue;
       }
@@ -50,6 +50,11 @@ export async function readZip(
       error,
     );
   }
+}
+
+/** The end of a rejection message for a zip member or file larger than `MAX_MEMBER_BYTES`. */
+function oversizeReason(): string {
+  return `more than ${MAX_MEMBER_BYTES / (1024 * 1024)} MiB, far larger than any OSV record (a zip bomb?); skipped`;
 }
 
 async function* streamFile(path: string): AsyncGenerator<Uint8Array> {
@@ -68,7 +73,8 @@ async function* streamFile(path: string): AsyncGenerator<Uint8Array> {
 
 /**
  * Feeds every `.json` file under `directory` (recursive) to `writer`, and reports other
- * files to `skip`. A file that cannot be read is rejected like an invalid record.
+ * files to `skip`. A file that cannot be read, is not a regular file (a FIFO would block
+ * the read) or is larger than `MAX_MEMBER_BYTES` is rejected like an invalid record.
  */
 export async function readDirectory(
   directory: string,
@@ -83,6 +89,16 @@ export async function readDirectory(
     const fullPath = join(directory, file);
     let bytes: Uint8Array;
     try {
+      // stat follows a symbolic link, so this checks what readFile would read.
+      const stats = await stat(fullPath);
+      if (!stats.isFile()) {
+        writer.reject(file, null, `${fullPath} is not a regular file; file skipped`);
+        continue;
+      }
+      if (stats.size > MAX_MEMBER_BYTES) {
+        writer.reject(file, null, `${fullPath} is ${oversizeReason()}`);
+        continue;
+      }
       bytes = await readFile(fullPath);
     } catch (error) {
       writer.reject(file, null, `failed to read ${fullPath}: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
@@ -293,6 +293,28 @@ describe("importAdvisories: OSV directory and files", () => {
       expect(rejected?.reason).toContain(join(MIXED_DIRECTORY, file));
     });
   }
+
+  test("FIFO and oversized files are rejected", async () => {
+    const { options } = setup();
+    const directory = join(scratch, "special-files");
+    mkdirSync(directory);
+    writeFileSync(
+      join(directory, "CVE-2026-0001.json"),
+      record("CVE-2026-0001", "2026-01-01T00:00:00Z", "1.0-1"),
+    );
+    // Reading a FIFO blocks until something writes to it, which never happens here.
+    expect(Bun.spawnSync(["mkfifo", join(directory, "fifo.json")]).exitCode).toBe(0);
+    // A sparse 65 MiB file: larger than any OSV record, cheap to create.
+    writeFileSync(join(directory, "huge.json"), "");
+    truncateSync(join(directory, "huge.json"), 65 * 1024 * 1024);
+
+    const report = await importAdvisories(directory, options);
+
+    expect(report.imported).toBe(1);
+    const reasons = new Map(report.rejected.map((entry) => [entry.source, entry.reason]));
+    expect(reasons.get("fifo.json")).toContain("not a regular file");
+    expect(reasons.get("huge.json")).toContain("more than 64 MiB");
+  });
 
   test("NVD file inside a directory is rejected", async () => {
     const { options } = setup();
