@@ -595,7 +595,7 @@ describe("scan of a real Ubuntu 18.04 status file", () => {
   });
 });
 
-describe("scan with only other spellings of the release", () => {
+describe("scan of Ubuntu releases by ecosystem name", () => {
   /** Builds a root with one installed package and an Ubuntu os-release. */
   function ubuntuRoot(name: string, versionId: string, stanza: string): string {
     const dir = join(work, name);
@@ -622,6 +622,23 @@ describe("scan with only other spellings of the release", () => {
     expect(JSON.parse(result.stdout).ecosystem).toBe("Ubuntu:26.04:LTS");
     expect(triples(result)).toEqual(["sed:amd64 UBUNTU-CVE-2026-5958"]);
     expect(JSON.parse(result.stdout).dataRefreshedAt).not.toBeNull();
+  });
+
+  test("interim 25.10 is Ubuntu:25.10, without LTS", async () => {
+    const questing = ubuntuRoot(
+      "questing",
+      "25.10",
+      "Package: libnetty-java\nStatus: install ok installed\nArchitecture: all\nSource: netty\nVersion: 1:4.1.48-10ubuntu0.25.10.2\n",
+    );
+    const dataDir = await importFiles("questing", ["osv/ubuntu/UBUNTU-CVE-2022-24823.json"]);
+
+    const result = await scanRoot(questing, dataDir, ["--json"]);
+    const [finding] = findingsOf(result);
+
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).ecosystem).toBe("Ubuntu:25.10");
+    expect(finding?.ecosystem).toBe("Ubuntu:25.10");
+    expect(finding?.fixStatus).toBe("no-fix");
   });
 
   test("22.04 data only in Ubuntu Pro is used", async () => {
