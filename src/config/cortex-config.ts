@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { inputError } from "../platform/errors.ts";
 import { configDirectories, type PathInputs } from "../platform/paths.ts";
 import { loadConfigFiles } from "./load-config-files.ts";
 
@@ -11,10 +12,13 @@ export const DEFAULT_NVD_URL = "https://services.nvd.nist.gov/rest/json/cves/2.0
  * `config.json`: data sources, cache lifetime and maximum data age. Every key
  * is optional; unknown keys are rejected so that a typo is not silently ignored.
  */
+/** An http or https URL: Bun's fetch would also read file: URLs from the local disk. */
+const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
+
 export const cortexConfigSchema = z
   .object({
-    osvUrl: z.url().optional(),
-    nvdUrl: z.url().optional(),
+    osvUrl: httpUrl.optional(),
+    nvdUrl: httpUrl.optional(),
     nvdApiKey: z.string().min(1).optional(),
     /** Turns NVD severity lookups off. */
     nvdEnabled: z.boolean().optional(),
@@ -47,8 +51,8 @@ export interface CortexConfig {
 export function loadCortexConfig(inputs: PathInputs): CortexConfig {
   const file = loadConfigFiles(configDirectories(inputs), "config.json", cortexConfigSchema);
   return {
-    osvUrl: inputs.env.CORTEX_OSV_URL || file.osvUrl || DEFAULT_OSV_URL,
-    nvdUrl: inputs.env.CORTEX_NVD_URL || file.nvdUrl || DEFAULT_NVD_URL,
+    osvUrl: environmentUrl(inputs.env, "CORTEX_OSV_URL") || file.osvUrl || DEFAULT_OSV_URL,
+    nvdUrl: environmentUrl(inputs.env, "CORTEX_NVD_URL") || file.nvdUrl || DEFAULT_NVD_URL,
     nvdApiKey: inputs.env.NVD_API_KEY || file.nvdApiKey || null,
     nvdEnabled: file.nvdEnabled ?? true,
     nvdTimeBudgetSeconds: file.nvdTimeBudgetSeconds ?? 5,
@@ -56,4 +60,20 @@ export function loadCortexConfig(inputs: PathInputs): CortexConfig {
     maxDataAgeDays: file.maxDataAgeDays ?? 7,
     requestTimeoutSeconds: file.requestTimeoutSeconds ?? 30,
   };
+}
+
+/**
+ * Returns the URL in environment variable `name`, or undefined when it is unset or empty.
+ * Throws `inputError` when it is not an http or https URL, rather than letting every
+ * lookup of a scan fail and retry.
+ */
+function environmentUrl(env: PathInputs["env"], name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (!httpUrl.safeParse(value).success) {
+    throw inputError(
+      `invalid ${name} "${value}": expected an http:// or https:// URL such as ${name === "CORTEX_OSV_URL" ? DEFAULT_OSV_URL : DEFAULT_NVD_URL}`,
+    );
+  }
+  return value;
 }

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_OSV_URL, loadCortexConfig } from "../../src/config/cortex-config.ts";
+import { type CortexError, isCortexError } from "../../src/platform/errors.ts";
+import { ExitCode } from "../../src/platform/exit-codes.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -56,5 +58,33 @@ describe("loadCortexConfig", () => {
     expect(() =>
       loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir }, uid: 0, homeDir: dir }),
     ).toThrow(/config\.json/);
+  });
+
+  test("non-HTTP URL in the file is rejected", () => {
+    for (const osvUrl of ["file:///etc", "ftp://127.0.0.1/"]) {
+      const dir = configDir({ "config.json": JSON.stringify({ osvUrl }) });
+      expect(() =>
+        loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir }, uid: 0, homeDir: dir }),
+      ).toThrow(/osvUrl/);
+    }
+  });
+
+  const invalidEnvironmentUrls: Array<[string, string]> = [
+    ["CORTEX_OSV_URL", "garbage"],
+    ["CORTEX_OSV_URL", "file:///etc"],
+    ["CORTEX_NVD_URL", "ftp://127.0.0.1/"],
+  ];
+  test.each(invalidEnvironmentUrls)("invalid %s %s is rejected", (name, value) => {
+    const dir = configDir({});
+    let error: unknown;
+    try {
+      loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir, [name]: value }, uid: 0, homeDir: dir });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isCortexError(error)).toBe(true);
+    expect((error as CortexError).exitCode).toBe(ExitCode.unusableInput);
+    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toContain(value);
   });
 });
