@@ -26,7 +26,8 @@ export function loadConfigFiles<T extends z.ZodType>(
     }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      // A byte order mark, as some editors write, is not JSON but does no harm.
+      value = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
     } catch (error) {
       throw inputError(
         `invalid JSON in ${path}: ${(error as Error).message}; fix or remove the file`,

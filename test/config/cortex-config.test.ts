@@ -87,4 +87,11 @@ describe("loadCortexConfig", () => {
     expect((error as Error).message).toContain(name);
     expect((error as Error).message).toContain(value);
   });
+
+  test("byte order mark is ignored", () => {
+    // Some Windows editors start a UTF-8 file with U+FEFF, which JSON.parse rejects.
+    const dir = configDir({ "config.json": `\uFEFF${JSON.stringify({ cacheTtlHours: 3 })}` });
+    const config = loadCortexConfig({ env: { CORTEX_CONFIG_DIR: dir }, uid: 0, homeDir: dir });
+    expect(config.cacheTtlHours).toBe(3);
+  });
 });
