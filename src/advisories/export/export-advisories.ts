@@ -1,4 +1,5 @@
-import { rename, rm } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { lstat, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Zip, ZipDeflate } from "fflate";
 import { inputError, isCortexError } from "../../platform/errors.ts";
@@ -20,7 +21,8 @@ const EARLIEST_ZIP_TIME = Date.UTC(1980, 0, 1, 12);
  * the same records twice gives the same archive.
  *
  * The archive is written to a temporary file beside `file` and renamed over it at
- * the end, so `file` is never left half-written.
+ * the end, so `file` is never left half-written. An existing `file` must be a regular
+ * file: the rename would replace a symbolic link, FIFO or device node itself.
  *
  * @throws {CortexError} (unusable input) when there is nothing to export or `file` cannot be written.
  */
@@ -29,6 +31,7 @@ export async function exportAdvisories(
   file: string,
   options: ExportOptions = {},
 ): Promise<{ count: number }> {
+  await checkExportTarget(file);
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   let count = 0;
   try {
@@ -49,6 +52,31 @@ export async function exportAdvisories(
     );
   }
   return { count };
+}
+
+/** Throws `inputError` when `file` exists and is not a regular file. */
+async function checkExportTarget(file: string): Promise<void> {
+  let stats: Stats;
+  try {
+    stats = await lstat(file);
+  } catch {
+    // A missing file is the usual case; other failures show up when the archive is written.
+    return;
+  }
+  if (stats.isFile()) return;
+  throw inputError(
+    `${file} is ${describeFileType(stats)}, which the export would replace rather than write to; give the path of a regular file to create or replace`,
+  );
+}
+
+function describeFileType(stats: Stats): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isSymbolicLink()) return "a symbolic link";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  return "not a regular file";
 }
 
 async function writeZip(

@@ -1,5 +1,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
@@ -120,6 +129,43 @@ describe("exportAdvisories", () => {
     expect(error.exitCode).toBe(ExitCode.unusableInput);
     expect(error.message).toContain(`failed to write ${file}`);
     expect(existsSync(join(scratch, "no-such-directory"))).toBe(false);
+  });
+});
+
+describe("exportAdvisories: target that is not a regular file", () => {
+  test("FIFO is rejected, not replaced", async () => {
+    const db = await databaseWith(MIXED_DIRECTORY);
+    // Renaming over a FIFO or device would replace the node itself; /dev/full was replaced so.
+    const fifo = join(scratch, "export-fifo");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+
+    const error = await exportError(db, fifo);
+
+    expect(error.exitCode).toBe(ExitCode.unusableInput);
+    expect(error.message).toContain(`${fifo} is a FIFO`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(scratch).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+
+  test("symbolic link is rejected, not replaced", async () => {
+    const db = await databaseWith(MIXED_DIRECTORY);
+    const link = join(scratch, "export-link.zip");
+    symlinkSync("/dev/null", link);
+
+    const error = await exportError(db, link);
+
+    expect(error.exitCode).toBe(ExitCode.unusableInput);
+    expect(error.message).toContain(`${link} is a symbolic link`);
+    expect(readlinkSync(link)).toBe("/dev/null");
+  });
+
+  test("directory is rejected", async () => {
+    const db = await databaseWith(MIXED_DIRECTORY);
+
+    const error = await exportError(db, scratch);
+
+    expect(error.exitCode).toBe(ExitCode.unusableInput);
+    expect(error.message).toContain(`${scratch} is a directory`);
   });
 });
 
