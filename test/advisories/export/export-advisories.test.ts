@@ -135,7 +135,7 @@ describe("exportAdvisories", () => {
 describe("exportAdvisories: target that is not a regular file", () => {
   test("FIFO is rejected, not replaced", async () => {
     const db = await databaseWith(MIXED_DIRECTORY);
-    // Renaming over a FIFO or device would replace the node itself; /dev/full was replaced so.
+    // Renaming over a FIFO or a device node would replace the node itself.
     const fifo = join(scratch, "export-fifo");
     expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
 
