@@ -24,7 +24,10 @@ export function openDatabase(dataDir: string): CortexDatabase {
   try {
     db = openSqlite(path);
   } catch (error) {
-    throw inputError(`failed to open database ${path}: ${(error as Error).message}`, error);
+    throw inputError(
+      `failed to open database ${path}: ${(error as Error).message}. If the file is damaged, move it aside and run the command again: it creates an empty database, to be filled by \`cortex security db import\` or an online scan`,
+      error,
+    );
   }
   migrate(db, path);
   return db;
