@@ -146,6 +146,7 @@ export async function applyPlan(
       messages,
       scanId: scan.id,
       scanFinishedAt: scan.finishedAt,
+      dataRefreshedAt: scan.dataRefreshedAt,
     },
     exitCode: change.exitCode,
   };

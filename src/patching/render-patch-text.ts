@@ -5,12 +5,13 @@ import type { PatchOutcome } from "./run-patch.ts";
 export function renderPatchText(
   plan: PatchPlan,
   outcome: PatchOutcome,
-  context: { root: string; historyId: number | null; scanAge: string },
+  context: { root: string; historyId: number | null; scanAge: string; dataAge: string },
 ): string {
   const { policy } = plan;
   const lines = [
     `Patch plan for ${context.root}: strategy ${policy.strategy}, min_severity ${policy.minSeverity}, unrated findings ranked as ${policy.unknownSeverity}${policy.packageName ? `, only ${policy.packageName}` : ""}`,
     `Based on scan${outcome.scanId !== null ? ` #${outcome.scanId}` : ""}, finished ${context.scanAge} ago (${outcome.scanFinishedAt.toISOString()}).`,
+    `Advisory data age: ${context.dataAge}.`,
     "",
   ];
 

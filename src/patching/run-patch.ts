@@ -5,6 +5,7 @@ import { readDpkgDatabase } from "../inventory/dpkg/read-dpkg-database.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
 import { CortexError, inputError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
+import { formatAge } from "../platform/format-age.ts";
 import type { Logger } from "../platform/logger.ts";
 import { acquireRunLock } from "../platform/run-lock.ts";
 import type { Finding } from "../scan/finding.ts";
@@ -84,6 +85,8 @@ export interface PatchOutcome {
   /** The scan the plan was computed from. */
   scanId: number | null;
   scanFinishedAt: Date;
+  /** When the advisory data behind that scan was last refreshed; null when unknown. */
+  dataRefreshedAt: Date | null;
 }
 
 export interface PatchRunResult {
@@ -175,6 +178,7 @@ async function planAndApply(
     messages: [],
     scanId: scan.id,
     scanFinishedAt: scan.finishedAt,
+    dataRefreshedAt: scan.dataRefreshedAt,
   };
   if (!request.apply) return { plan, historyId: null, outcome, exitCode: ExitCode.ok };
   if (plan.upgrades.length === 0) {
@@ -221,7 +225,7 @@ async function obtainScan(request: PatchRequest, services: PatchServices): Promi
     );
   }
   const ageMs = services.now().getTime() - latest.finishedAt.getTime();
-  const age = formatAge(ageMs);
+  const age = formatAge(ageMs / 1000);
   if (ageMs > MAX_SCAN_AGE_MS) {
     throw inputError(
       `the last full scan of ${request.root} (#${latest.id}) finished ${age} ago, at ${latest.finishedAt.toISOString()}, which is older than 24 hours; scan again with "cortex security scan --root ${request.root}", or patch with --scan-and-patch`,
@@ -231,15 +235,4 @@ async function obtainScan(request: PatchRequest, services: PatchServices): Promi
     `planning from scan #${latest.id} of ${request.root}, finished ${age} ago (${latest.finishedAt.toISOString()})`,
   );
   return latest;
-}
-
-/** Formats a duration as `3h 20m`, `12m` or `40s`. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ${minutes % 60}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }

@@ -128,7 +128,8 @@ describe("patch command", () => {
     const result = await patch([], space, runner);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("foo:all  1.0-1 -> 1.0-2");
-    expect(result.stdout).toContain("finished 2h 0m ago");
+    expect(result.stdout).toContain("finished 2 h ago");
+    expect(result.stdout).toContain("Advisory data age: 2 h");
     expect(result.stdout).toContain("Dry run: nothing was changed");
     expect(runner.calls.map((call) => call.argv[0])).toEqual(["dpkg", "apt-cache", "apt-cache"]);
     for (const call of runner.calls) {
@@ -170,7 +171,7 @@ describe("patch command", () => {
     recordScan(space.dataDir, space.root, new Date(NOW.getTime() - 25 * 3_600_000), [fooFinding()]);
     const result = await patch([], space);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toContain("finished 25h 0m ago");
+    expect(result.stderr).toContain("finished 25 h ago");
     expect(result.stderr).toContain("older than 24 hours");
   });
 

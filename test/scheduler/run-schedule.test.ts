@@ -121,6 +121,7 @@ function patchResult(
       messages,
       scanId: null,
       scanFinishedAt: new Date(START),
+      dataRefreshedAt: null,
     },
     exitCode,
   };

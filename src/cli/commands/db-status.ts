@@ -1,3 +1,4 @@
+import { formatAge } from "../../platform/format-age.ts";
 import {
   advisoryCountsByEcosystem,
   countAdvisories,
@@ -7,7 +8,6 @@ import {
 } from "../../store/advisory-store.ts";
 import { countNvdResults } from "../../store/nvd-store.ts";
 import type { CortexDatabase } from "../../store/open-database.ts";
-import { formatAge } from "../render/format-age.ts";
 
 /** The data of one ecosystem, as `db status` shows it. */
 export interface EcosystemStatus {

@@ -3,8 +3,9 @@ import { loadCortexConfig } from "../../config/cortex-config.ts";
 import { PATCH_STRATEGIES } from "../../patching/patch-plan.ts";
 import { loadPatcherConfig } from "../../patching/patcher-config.ts";
 import { renderPatchText } from "../../patching/render-patch-text.ts";
-import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS, formatAge, runPatch } from "../../patching/run-patch.ts";
+import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS, runPatch } from "../../patching/run-patch.ts";
 import { usageError } from "../../platform/errors.ts";
+import { formatAge } from "../../platform/format-age.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import type { CommandContext } from "../command-context.ts";
@@ -101,13 +102,32 @@ export function registerPatchCommand(security: Command, context: CommandContext)
             runningKernelRelease: deps.runningKernelRelease,
           },
         );
-        const scanAge = formatAge(deps.now().getTime() - result.outcome.scanFinishedAt.getTime());
+        const now = deps.now().getTime();
+        const scanAge = formatAge((now - result.outcome.scanFinishedAt.getTime()) / 1000);
+        const { dataRefreshedAt } = result.outcome;
+        const dataAgeSeconds =
+          dataRefreshedAt === null ? null : Math.max(0, (now - dataRefreshedAt.getTime()) / 1000);
+        const dataStale =
+          dataAgeSeconds === null || dataAgeSeconds > config.maxDataAgeDays * 86_400;
+        if (dataStale) {
+          log.warn(
+            dataAgeSeconds === null
+              ? "the advisory data behind this plan has no recorded refresh time"
+              : `the advisory data behind this plan is ${formatAge(dataAgeSeconds)} old, older than the maximum age of ${config.maxDataAgeDays} days: import newer data or scan online`,
+          );
+        }
+        const dataAge =
+          dataAgeSeconds === null
+            ? "unknown"
+            : `${formatAge(dataAgeSeconds)} (refreshed ${dataRefreshedAt?.toISOString()})${dataStale ? " - STALE" : ""}`;
         if (options.json) {
           const document = {
             root: options.root,
             applied: options.apply === true,
             historyId: result.historyId,
             exitCode: result.exitCode,
+            dataAgeSeconds: dataAgeSeconds === null ? null : Math.floor(dataAgeSeconds),
+            dataStale,
             plan: result.plan,
             outcome: result.outcome,
           };
@@ -118,6 +138,7 @@ export function registerPatchCommand(security: Command, context: CommandContext)
               root: options.root,
               historyId: result.historyId,
               scanAge,
+              dataAge,
             }),
           );
         }

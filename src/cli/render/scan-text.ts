@@ -1,6 +1,6 @@
+import { formatAge } from "../../platform/format-age.ts";
 import type { Finding } from "../../scan/finding.ts";
 import { SEVERITIES, type SeverityCounts } from "../../severity/severity.ts";
-import { formatAge } from "./format-age.ts";
 import { renderColumns } from "./render-columns.ts";
 import type { ScanJson } from "./scan-json.ts";
 
