@@ -185,6 +185,18 @@ describe("db update", () => {
     db.$client.close();
   });
 
+  test("--nvd looks up upstream CVE ids", async () => {
+    // Real DLA records name their CVE in `upstream`, not in `aliases`.
+    storeScan([finding({ aliases: [], upstream: ["CVE-2022-0778", "DEBIAN-CVE-2022-0778"] })]);
+    const result = await update("--nvd");
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("NVD: 1 CVE ids fetched");
+    expect(mock.requestsTo("/nvd/").map((request) => request.search)).toEqual([
+      "cveId=CVE-2022-0778",
+    ]);
+  });
+
   test("--nvd without unknown findings asks nothing", async () => {
     storeScan([finding({ severity: "low" })]);
     const result = await update("--nvd");

@@ -171,13 +171,16 @@ function latestScanPerRoot(database: CortexDatabase): ScanResult[] {
     .filter((scan) => scan !== null);
 }
 
-/** CVE ids (the record id or its aliases) of findings whose severity is still unknown. */
+/**
+ * CVE ids (the record id, its aliases or its upstream ids) of findings whose severity is
+ * still unknown. Debian's DLA records (OSV schema 1.7) name their CVE only in `upstream`.
+ */
 function unratedCveIds(latest: readonly ScanResult[]): string[] {
   const ids = new Set<string>();
   for (const scan of latest) {
     for (const finding of scan.findings) {
       if (finding.severity !== "unknown") continue;
-      for (const id of [finding.vulnerabilityId, ...finding.aliases]) {
+      for (const id of [finding.vulnerabilityId, ...finding.aliases, ...(finding.upstream ?? [])]) {
         if (/^CVE-\d{4}-\d+$/i.test(id)) ids.add(id.toUpperCase());
       }
     }
