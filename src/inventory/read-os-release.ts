@@ -5,6 +5,9 @@ import { parseOsRelease } from "./os-release.ts";
 /** Locations that os-release(5) lists, in its order. */
 export const OS_RELEASE_PATHS = ["/etc/os-release", "/usr/lib/os-release"] as const;
 
+/** Largest os-release file read. Debian's and Ubuntu's are under 1 KiB; this leaves ample room. */
+const MAX_OS_RELEASE_BYTES = 64 * 1024;
+
 export interface OsReleaseFile {
   values: Record<string, string>;
   /** The file that was read, as a path inside the root. */
@@ -29,7 +32,7 @@ export async function readOsRelease(root: string): Promise<OsReleaseFile> {
 /** Like `readOsRelease`, but returns null when neither file exists. */
 export async function findOsRelease(root: string): Promise<OsReleaseFile | null> {
   for (const path of OS_RELEASE_PATHS) {
-    const text = await readTextInRoot(root, path);
+    const text = await readTextInRoot(root, path, { maxBytes: MAX_OS_RELEASE_BYTES });
     if (text !== null) return { values: parseOsRelease(text), path };
   }
   return null;

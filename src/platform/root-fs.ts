@@ -55,14 +55,24 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
  * the file or one of its parent directories does not exist. Bytes that are not valid
  * UTF-8 become U+FFFD rather than failing the read. Throws `inputError` for anything but a
  * regular file: a FIFO would block the read forever, and a device such as /dev/zero never ends.
+ * With `maxBytes`, also throws `inputError` for a larger file, without reading it.
  */
-export async function readTextInRoot(root: string, path: string): Promise<string | null> {
+export async function readTextInRoot(
+  root: string,
+  path: string,
+  options: { maxBytes?: number } = {},
+): Promise<string | null> {
   const hostPath = await resolveInRoot(root, path);
   try {
     const stats = await stat(hostPath);
     if (!stats.isFile()) {
       throw inputError(
         `Failed to read ${path} inside ${root} (host path ${hostPath}): it is ${describeFileType(stats)}, not a regular file. Replace it with the file itself.`,
+      );
+    }
+    if (options.maxBytes !== undefined && stats.size > options.maxBytes) {
+      throw inputError(
+        `Failed to read ${path} inside ${root} (host path ${hostPath}): it has ${stats.size} bytes, larger than the ${options.maxBytes} bytes expected of this file, so it is damaged or not what its name says. Replace it with the real file.`,
       );
     }
     const bytes = await readFile(hostPath);
