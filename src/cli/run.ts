@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
+import { BUSY_TIMEOUT_MS, isDatabaseBusyError } from "../platform/bun/sqlite-database.ts";
 import { isCortexError } from "../platform/errors.ts";
 import { ExitCode, highestExitCode } from "../platform/exit-codes.ts";
 import { createLogger } from "../platform/logger.ts";
@@ -46,6 +47,12 @@ export async function run(argv: readonly string[], deps: CliDeps): Promise<numbe
     if (isCortexError(error)) {
       log.error(error.message);
       return highestExitCode(exitCode, error.exitCode);
+    }
+    if (isDatabaseBusyError(error)) {
+      log.error(
+        `the cortex database is locked by another cortex process (a db import, scan, patch or schedule run writing to it), and it did not come free within ${BUSY_TIMEOUT_MS / 1000} s: run the command again once that process has finished`,
+      );
+      return highestExitCode(exitCode, ExitCode.lockBusy);
     }
     log.error(
       `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -5,7 +5,16 @@ import * as schema from "../../store/schema/index.ts";
 export type CortexDatabase = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
 /** How long a writer or reader waits for another process's lock before SQLite reports "busy". */
-const BUSY_TIMEOUT_MS = 10_000;
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether `error` is SQLite's SQLITE_BUSY ("database is locked"): another process held
+ * the lock for longer than `BUSY_TIMEOUT_MS`.
+ */
+export function isDatabaseBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
 
 /**
  * Opens (or creates) a SQLite file with WAL journaling and a busy timeout,
