@@ -2,6 +2,8 @@ import { writeSync } from "node:fs";
 import { homedir, release } from "node:os";
 import { resolve } from "node:path";
 import type { CliDeps } from "../../cli/cli-deps.ts";
+import { CortexError } from "../errors.ts";
+import { ExitCode } from "../exit-codes.ts";
 import type { OutputStream } from "../output-stream.ts";
 import { createSpawnRunner } from "./spawn-runner.ts";
 
@@ -48,26 +50,35 @@ function selfCommand(): string[] {
  * Writes synchronously so that nothing is lost when the process exits right after. Once the
  * reader has closed the pipe (EPIPE, as after `cortex … | head`), later output is dropped
  * and the command runs to its end, as it would had the output been read.
+ *
+ * Any other write failure on stdout (ENOSPC on a full disk, EIO) throws a `CortexError`
+ * with exit code 3. On stderr it drops the output instead, since no error could be shown.
  */
-function fileDescriptorStream(fd: number, isTTY: boolean): OutputStream {
-  let readerClosed = false;
+function fileDescriptorStream(fd: 1 | 2, isTTY: boolean): OutputStream {
+  let outputDropped = false;
   return {
     isTTY,
     write(text: string) {
       const bytes = Buffer.from(text);
       let offset = 0;
-      while (offset < bytes.length && !readerClosed) {
+      while (offset < bytes.length && !outputDropped) {
         try {
           offset += writeSync(fd, bytes, offset);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === "EPIPE") {
-            readerClosed = true;
+            outputDropped = true;
           } else if (code === "EAGAIN") {
             // A non-blocking pipe that is full reports EAGAIN; wait for the reader and go on.
             Bun.sleepSync(1);
+          } else if (fd === 2) {
+            outputDropped = true;
           } else {
-            throw error;
+            throw new CortexError(
+              `failed to write to standard output: ${(error as Error).message}; check where the output is redirected`,
+              ExitCode.unusableInput,
+              { cause: error },
+            );
           }
         }
       }

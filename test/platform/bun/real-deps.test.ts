@@ -24,3 +24,27 @@ test("stdout closed by reader is not an error", async () => {
   expect(stderr).toContain("finished");
   expect(exitCode).toBe(0);
 });
+
+const runPath = join(import.meta.dir, "../../../src/cli/run.ts");
+
+// Runs the real CLI boundary, so an error from the stdout stream goes through run().
+const helpScript = `
+const { run } = await import(${JSON.stringify(runPath)});
+const { createRealDeps } = await import(${JSON.stringify(realDepsPath)});
+process.exit(await run(["security", "db", "--help"], createRealDeps()));
+`;
+
+test("full stdout is a clear error", async () => {
+  const child = Bun.spawn(["bun", "-e", helpScript], {
+    stdout: Bun.file("/dev/full"),
+    stderr: "pipe",
+  });
+
+  const exitCode = await child.exited;
+  const stderr = await new Response(child.stderr).text();
+
+  expect(stderr).toContain("failed to write to standard output");
+  expect(stderr).toContain("ENOSPC");
+  expect(stderr).not.toContain("internal error");
+  expect(exitCode).toBe(3);
+});
