@@ -1,4 +1,5 @@
-import { isCortexError } from "../platform/errors.ts";
+import { stat } from "node:fs/promises";
+import { inputError, isCortexError, usageError } from "../platform/errors.ts";
 import { detectEcosystem, validateEcosystem } from "./detect-ecosystem.ts";
 import { readDpkgDatabase } from "./dpkg/read-dpkg-database.ts";
 import type { InstalledPackage } from "./installed-package.ts";
@@ -26,8 +27,8 @@ export interface ReadInventoryOptions {
  * this host). With `ecosystemOverride` the os-release file may be missing or name an
  * unsupported system; a detection that the override changes becomes a warning.
  *
- * Throws `usageError` for a malformed override and `inputError` when the dpkg database or,
- * without an override, the release cannot be read.
+ * Throws `usageError` for a malformed override or a `root` that is not a directory, and
+ * `inputError` when the dpkg database or, without an override, the release cannot be read.
  */
 export async function readInventory(
   root: string,
@@ -37,6 +38,7 @@ export async function readInventory(
     options.ecosystemOverride === undefined
       ? undefined
       : validateEcosystem(options.ecosystemOverride);
+  await checkRootDirectory(root);
   const warnings: string[] = [];
   let osRelease: Record<string, string> = {};
   let ecosystem: string;
@@ -62,6 +64,31 @@ export async function readInventory(
     osRelease,
     statusPaths: database.statusPaths,
   };
+}
+
+/**
+ * Throws `usageError` when `root` is missing or not a directory, which otherwise surfaces
+ * as a missing os-release or dpkg database inside it.
+ */
+async function checkRootDirectory(root: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(root)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") {
+      throw inputError(`failed to inspect --root ${root}: ${(error as Error).message}`, error);
+    }
+    throw usageError(
+      `--root ${root} does not exist: give the top directory of the system to scan`,
+      error,
+    );
+  }
+  if (!isDirectory) {
+    throw usageError(
+      `--root ${root} is not a directory: give the top directory of the system to scan`,
+    );
+  }
 }
 
 /** Returns a warning when os-release describes another release than the override. */

@@ -153,4 +153,20 @@ describe("readInventory", () => {
     expect(error.exitCode).toBe(ExitCode.unusableInput);
     expect(error.message).toContain("No dpkg database found");
   });
+
+  test("missing root is a usage error", async () => {
+    const root = await trees.create({});
+    const error = await rejection(readInventory(join(root, "no-such-dir")));
+
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.message).toContain(`${join(root, "no-such-dir")} does not exist`);
+  });
+
+  test("root that is a file is a usage error", async () => {
+    const root = await trees.create({ "etc/os-release": DEBIAN_12_OS_RELEASE });
+    const error = await rejection(readInventory(join(root, "etc/os-release")));
+
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.message).toContain("is not a directory");
+  });
 });
