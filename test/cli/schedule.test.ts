@@ -122,6 +122,23 @@ describe("schedule create", () => {
     });
   });
 
+  test("install hint quotes the data dir", async () => {
+    const s = setup();
+    // The data directory of setup() contains a space, so the hint must quote it for the shell.
+    const created = await s.cli([
+      "create",
+      "nightly",
+      "--frequency",
+      "daily",
+      "--data-dir",
+      s.dataDir,
+    ]);
+
+    expect(created.stdout).toContain(
+      `sudo cortex security schedule install-timer nightly --data-dir '${s.dataDir}'\n`,
+    );
+  });
+
   test.skipIf(!HAS_SYSTEMD_ANALYZE)("show prints custom calendar", async () => {
     const s = setup();
     await s.cli([

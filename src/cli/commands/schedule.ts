@@ -93,7 +93,7 @@ function registerCreate(schedule: Command, context: CommandContext): void {
       }
       deps.stdout.write(
         `Created schedule ${id}: ${describeSchedule(created)}.\n` +
-          `Make systemd run it: sudo cortex security schedule install-timer ${id} --data-dir ${dataDir}\n`,
+          `Make systemd run it: sudo cortex security schedule install-timer ${id} --data-dir ${quoteForShell(dataDir)}\n`,
       );
     });
 }
@@ -331,4 +331,10 @@ function describeSchedule(schedule: Schedule): string {
     : "scan only";
   const mode = schedule.offline ? ", offline" : "";
   return `${schedule.frequency} at ${onCalendarOf(schedule)}, ${work}${mode}`;
+}
+
+/** Quotes `word` for a POSIX shell, so that a printed command can be pasted as it is. */
+function quoteForShell(word: string): string {
+  if (/^[A-Za-z0-9_./,:@+=-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", "'\\''")}'`;
 }
