@@ -36,6 +36,8 @@ export interface JsonHttpClientOptions {
   fetch: typeof fetch;
   /** Time limit of one attempt, in milliseconds, from sending the request to the end of the body. */
   timeoutMs: number;
+  /** Largest response body read, in bytes (default `DEFAULT_MAX_BODY_BYTES`). */
+  maxBodyBytes?: number;
   retry?: Partial<RetryPolicy>;
   /** Waits out `Retry-After`; tests pass one that returns at once. */
   sleep?: Sleep;
@@ -92,6 +94,16 @@ class AttemptFailure extends Error {
 
 /** Maximum number of characters of an error response body quoted in messages. */
 const MAX_QUOTED_BODY = 200;
+
+/**
+ * Default `maxBodyBytes`: 64 MiB. An OSV record or querybatch answer and an NVD page are far
+ * smaller; without a limit a broken server or proxy that sends an endless body made one
+ * scan use 6 GB of memory.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** A response body over the size limit: retrying would fetch the same body again. */
+class BodyTooLargeError extends Error {}
 
 export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpClient {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -171,8 +183,15 @@ async function tryOnce(
 
   let text: string;
   try {
-    text = await response.text();
+    text = await readBodyText(response, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return new AttemptFailure(
+        `HTTP ${response.status}, but ${error.message}`,
+        response.status,
+        false,
+      );
+    }
     const reason = timeout.aborted
       ? `timed out after ${options.timeoutMs} ms while reading the response body`
       : `the response body was cut off (${errorMessage(error)})`;
@@ -209,6 +228,39 @@ async function tryOnce(
       { cause: error },
     );
   }
+}
+
+/**
+ * Reads the body as UTF-8 text, as `Response.text()` does, but throws `BodyTooLargeError`
+ * once it passes `maxBytes`, checking the declared Content-Length before reading.
+ */
+async function readBodyText(response: Response, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new BodyTooLargeError(
+      `the response body is larger than ${maxBytes} bytes, far more than an OSV or NVD answer; check the server configured as the API URL`,
+    );
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return "";
+
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.length;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  // TextDecoder drops a byte order mark, as Response.text() does.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /**

@@ -191,6 +191,35 @@ describe("createJsonHttpClient", () => {
     expect((response.body as { id: string }).id).toBe(RECORD_ID);
   });
 
+  test("oversized body fails unretried", async () => {
+    const small = createJsonHttpClient({ fetch, timeoutMs: 2000, maxBodyBytes: 100, log });
+    const error = await rejection(
+      small.request({ method: "GET", url: `${mock.osvUrl}/v1/vulns/${RECORD_ID}`, label: "OSV" }),
+    );
+    expect(error.message).toContain("larger than 100 bytes");
+    expect(error.attempts).toBe(1);
+  });
+
+  test("endless body stops at the default limit", async () => {
+    // A body of 1 MiB chunks without Content-Length that never ends, as a broken proxy may send.
+    const endlessFetch = (async () => {
+      const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(chunk);
+        },
+      });
+      return new Response(body, { headers: { "content-type": "application/json" } });
+    }) as unknown as typeof fetch;
+    const endless = createJsonHttpClient({ fetch: endlessFetch, timeoutMs: 20_000, log });
+
+    const error = await rejection(
+      endless.request({ method: "GET", url: "http://127.0.0.1:1/v1/vulns/X", label: "OSV" }),
+    );
+
+    expect(error.message).toContain("larger than 67108864 bytes");
+  });
+
   test("invalid JSON is retried", async () => {
     mock.addFault({ path: VULNS_PATH, times: 2, fault: { kind: "invalid-json" } });
     const response = await getRecord();
