@@ -96,9 +96,9 @@ class AttemptFailure extends Error {
 const MAX_QUOTED_BODY = 200;
 
 /**
- * Default `maxBodyBytes`: 64 MiB. An OSV record or querybatch answer and an NVD page are far
- * smaller; without a limit a broken server or proxy that sends an endless body made one
- * scan use 6 GB of memory.
+ * Default `maxBodyBytes`: 64 MiB. OSV records, querybatch responses and NVD pages are far
+ * smaller. Without a limit, a broken server or proxy that sends an endless body would be
+ * read until memory runs out.
  */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -237,7 +237,7 @@ async function tryOnce(
 async function readBodyText(response: Response, maxBytes: number): Promise<string> {
   const tooLarge = () =>
     new BodyTooLargeError(
-      `the response body is larger than ${maxBytes} bytes, far more than an OSV or NVD answer; check the server configured as the API URL`,
+      `the response body is larger than ${maxBytes} bytes, far more than an OSV or NVD response; check the server configured as the API URL`,
     );
   const declared = Number(response.headers.get("content-length"));
   if (declared > maxBytes) {
