@@ -86,6 +86,18 @@ describe("tryParseOsvRecord rejections", () => {
     { name: "null", value: null, problem: "record" },
     { name: "missing id", value: { modified: "2026-01-01T00:00:00Z" }, problem: "id" },
     { name: "empty id", value: recordWith({ id: "" }), problem: "id" },
+    {
+      name: "id with a newline",
+      value: recordWith({ id: "CVE-1\nINJECT" }),
+      problem: "id: contains whitespace or a control character",
+    },
+    {
+      name: "id with an escape sequence",
+      value: recordWith({ id: "CVE-1\u001b[2J" }),
+      problem: "id: contains whitespace or a control character",
+    },
+    { name: "id with a space", value: recordWith({ id: "CVE 1" }), problem: "id:" },
+    { name: "id of 256 characters", value: recordWith({ id: "A".repeat(256) }), problem: "id:" },
     { name: "missing modified", value: { id: "DSA-0000-1" }, problem: "modified" },
     {
       name: "modified not a date",
@@ -199,6 +211,13 @@ describe("tryParseOsvRecord rejections", () => {
       expect(result.reason).not.toContain("events[3].fixed");
       expect(result.reason).toContain("and more");
     }
+  });
+
+  test("shortens a long id in the message", () => {
+    const result = tryParseOsvRecord(recordWith({ id: "A".repeat(100_000) }), "long.json");
+
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason.length).toBeLessThan(1000);
   });
 
   test("reports a record without id as such", () => {

@@ -56,10 +56,22 @@ const referenceSchema = z.looseObject({
   url: z.string(),
 });
 
+/**
+ * Record ids: the OSV schema gives only a prefix pattern, and real ids are short (at most
+ * 21 characters in the sample data of this repository, such as `UBUNTU-CVE-2026-54369`).
+ * Whitespace, control characters and a huge length are rejected because ids are printed
+ * in tables and logs.
+ */
+const recordId = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\s\p{Cc}]+$/u, "contains whitespace or a control character");
+
 /** Shape of one OSV record. `modified` and `withdrawn` get a date check after this schema. */
 export const osvRecordSchema = z.looseObject({
   schema_version: z.string().optional(),
-  id: z.string().min(1),
+  id: recordId,
   modified: z.string(),
   published: z.string().optional(),
   withdrawn: z.string().optional(),

@@ -159,11 +159,14 @@ function reject(
   return { ok: false, id, reason };
 }
 
+/** Longest id quoted whole in messages; a longer one is invalid and cut to this. */
+const MAX_QUOTED_ID = 100;
+
 function idOf(value: unknown): string | null {
   if (typeof value === "object" && value !== null && "id" in value) {
     const id = (value as { id: unknown }).id;
     if (typeof id === "string" && id !== "") {
-      return id;
+      return id.length > MAX_QUOTED_ID ? `${id.slice(0, MAX_QUOTED_ID)}…` : id;
     }
   }
   return null;
