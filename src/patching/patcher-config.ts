@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import { z } from "zod";
 import { loadConfigFiles } from "../config/load-config-files.ts";
+import { MAX_DURATION_DAYS } from "../history/parse-duration.ts";
 import { configDirectories, type PathInputs } from "../platform/paths.ts";
 import { RATED_SEVERITIES_ASCENDING, type RatedSeverity } from "../severity/severity.ts";
 
@@ -28,7 +29,7 @@ export const patcherConfigSchema = z
     /** Rating used for vulnerabilities that have none. */
     unknown_severity: z.enum(RATED_SEVERITIES_ASCENDING).optional(),
     /** Days that history entries and their saved .deb files are kept by `history prune`. */
-    saved_package_retention_days: z.number().int().positive().optional(),
+    saved_package_retention_days: z.number().int().positive().max(MAX_DURATION_DAYS).optional(),
   })
   .strict();
 

@@ -108,6 +108,20 @@ describe("history command", () => {
     ]);
     expect(result.exitCode).toBe(2);
   });
+
+  test("prune rejects a huge duration", async () => {
+    const { dataDir } = dataDirWithEntries();
+    const result = await cli([
+      "history",
+      "prune",
+      "--older-than",
+      "99999999999999999999d",
+      "--data-dir",
+      dataDir,
+    ]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).not.toContain("internal error");
+  });
 });
 
 describe("rollback command", () => {

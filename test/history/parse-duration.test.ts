@@ -15,4 +15,15 @@ describe("parseDuration", () => {
   test.each(["", "30", "d", "1.5d", "-1d", "3 days", "3y"])("rejects %p", (text) => {
     expect(() => parseDuration(text)).toThrow(CortexError);
   });
+
+  test.each(["99999999999999999999d", "100000001d", "9999999999999w"])(
+    "rejects %p beyond the date range",
+    (text) => {
+      expect(() => parseDuration(text)).toThrow("longer than 100000000 days");
+    },
+  );
+
+  test("accepts the largest duration", () => {
+    expect(parseDuration("100000000d")).toBe(8.64e15);
+  });
 });

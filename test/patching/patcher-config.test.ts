@@ -67,6 +67,11 @@ describe("loadPatcherConfig", () => {
     ["unbalanced bracket", { blacklist: ["lib[ssl"] }, "blacklist.0"],
     ["empty pattern", { whitelist: [""] }, "whitelist.0"],
     ["invalid JSON", "{", "invalid JSON"],
+    [
+      "retention beyond the date range",
+      { saved_package_retention_days: 1e12 },
+      "saved_package_retention_days",
+    ],
   ])("rejects %s", (_case, content, mention) => {
     const dir = home({ "patcher_config.json": content });
     let error: unknown;
