@@ -72,9 +72,15 @@ export function planRollback(
     const key = `${pkg.package}:${pkg.arch}`;
     const now = current.get(key) ?? null;
     if (now === pkg.versionBefore) continue;
-    if (now === null || now !== pkg.versionReached) {
+    // A run whose dpkg failed (a postinst error, a killed apt) can leave the planned version
+    // unpacked but not configured. versionReached is null then, and the saved .deb still fits.
+    const leftByRun =
+      now !== null &&
+      (now === pkg.versionReached || (pkg.versionReached === null && now === pkg.versionPlanned));
+    if (!leftByRun) {
+      const left = pkg.versionReached ?? `${pkg.versionPlanned} unconfigured or no version`;
       plan.problems.push(
-        `${key} changed again since entry #${entry.id}: it left ${pkg.versionReached ?? "no configured version"}, now ${now ?? "none"} is installed`,
+        `${key} changed again since entry #${entry.id}: it left ${left}, now ${now ?? "none"} is installed`,
       );
       continue;
     }

@@ -50,6 +50,31 @@ describe("planRollback", () => {
     expect(plan.steps.map((step) => step.package)).toEqual(["foo"]);
   });
 
+  test("restores a package left unconfigured", () => {
+    // dpkg-query reports the unpacked version of a package whose postinst failed (`iF`).
+    const entry = patchEntry({
+      status: "failed",
+      packages: [historyPackage({ versionReached: null })],
+    });
+    const plan = planRollback(entry, current({ "foo:all": "1.0-2" }), [], null, exists);
+    expect(plan.problems).toEqual([]);
+    expect(plan.steps.map((step) => `${step.currentVersion} -> ${step.targetVersion}`)).toEqual([
+      "1.0-2 -> 1.0-1",
+    ]);
+  });
+
+  test("refuses an unconfigured package changed again", () => {
+    const entry = patchEntry({
+      status: "failed",
+      packages: [historyPackage({ versionReached: null })],
+    });
+    const plan = planRollback(entry, current({ "foo:all": "1.0-3" }), [], null, exists);
+    expect(plan.steps).toEqual([]);
+    expect(plan.problems).toEqual([
+      "foo:all changed again since entry #1: it left 1.0-2 unconfigured or no version, now 1.0-3 is installed",
+    ]);
+  });
+
   test.each([
     [{ kind: "rollback" as const }, "is a rollback, not a patch run"],
     [{ status: "refused" as const }, "is refused"],
