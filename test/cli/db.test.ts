@@ -57,7 +57,7 @@ describe("db status", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("Records: 5980");
     expect(result.stdout).toMatch(
-      /Debian:12\s+5980\s+2026-12-04T20:09:14Z\s+2026-12-05T08:00:00.000Z \(3 h ago, by import\)/,
+      /Debian:12\s+5980\s+2026-12-04T20:09:14Z\s+2026-12-04T20:09:14.000Z \(14 h 50 min ago, by import\)/,
     );
     expect(result.stdout).toContain("NVD cache: 13 CVE ids");
     expect(result.stdout).not.toContain("STALE");
@@ -76,8 +76,9 @@ describe("db status", () => {
       ecosystem: "Debian:12",
       recordCount: 5980,
       newestModified: "2026-12-04T20:09:14Z",
-      refreshedAt: "2026-12-05T08:00:00.000Z",
-      ageSeconds: 10 * 86_400,
+      // An imported snapshot is as old as its newest record, not as its import.
+      refreshedAt: "2026-12-04T20:09:14.000Z",
+      ageSeconds: (tenDaysLater.getTime() - Date.parse("2026-12-04T20:09:14Z")) / 1000,
       stale: true,
     });
     expect(status.maxDataAgeDays).toBe(7);

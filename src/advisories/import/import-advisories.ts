@@ -142,7 +142,7 @@ async function readInput(
 
   const finishedAt = options.now();
   for (const [ecosystem, newest] of writer.newestModifiedByEcosystem) {
-    markDataRefreshed(options.db, ecosystem, "import", finishedAt, newest);
+    markDataRefreshed(options.db, ecosystem, "import", dataAsOf(newest, finishedAt), newest);
   }
   return {
     path,
@@ -164,4 +164,17 @@ async function readTextFile(path: string): Promise<string> {
   } catch (error) {
     throw inputError(`failed to read ${path}: ${(error as Error).message}`, error);
   }
+}
+
+/**
+ * Returns when imported data was current: the newest `modified` among its
+ * records, or the import time when that is unknown or later. A bulk file is a
+ * snapshot, so importing a months-old `all.zip` today must not make its data
+ * look fresh; the data age of every report is measured from this time.
+ */
+export function dataAsOf(newestModified: string | null, importedAt: Date): Date {
+  if (newestModified === null) return importedAt;
+  const modified = new Date(newestModified);
+  if (Number.isNaN(modified.getTime()) || modified > importedAt) return importedAt;
+  return modified;
 }

@@ -142,7 +142,7 @@ function renderEcosystemTable(status: DbStatus): string[] {
     ecosystem.newestModified ?? "-",
     describeRefresh(ecosystem, status.maxDataAgeDays),
   ]);
-  const header = ["ECOSYSTEM", "RECORDS", "NEWEST MODIFIED", "LAST REFRESHED"];
+  const header = ["ECOSYSTEM", "RECORDS", "NEWEST MODIFIED", "DATA AS OF"];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length)),
   );

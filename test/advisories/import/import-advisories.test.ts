@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
-import { importAdvisories } from "../../../src/advisories/import/import-advisories.ts";
+import { dataAsOf, importAdvisories } from "../../../src/advisories/import/import-advisories.ts";
 import { CortexError } from "../../../src/platform/errors.ts";
 import { ExitCode } from "../../../src/platform/exit-codes.ts";
 import { createMemoryLogger } from "../../../src/platform/logger.ts";
@@ -77,7 +77,7 @@ describe("importAdvisories: OSV zip", () => {
     expect(report.ecosystems).toEqual(["Debian:12"]);
     expect(countAdvisories(db)).toBe(SAMPLE_RECORD_COUNT);
     expect(dataFreshness(db, "Debian:12")).toEqual({
-      refreshedAt: NOW,
+      refreshedAt: new Date("2026-12-04T20:09:14Z"),
       newestModified: "2026-12-04T20:09:14Z",
       recordCount: SAMPLE_RECORD_COUNT,
     });
@@ -495,4 +495,21 @@ describe("importAdvisories: unusable input", () => {
       expect(loadLatestAdvisoryImport(db)).toBeNull();
     });
   }
+});
+
+describe("dataAsOf", () => {
+  const importedAt = new Date("2026-12-05T08:00:00Z");
+
+  test("newest record time when earlier", () => {
+    expect(dataAsOf("2026-06-01T00:00:00Z", importedAt)).toEqual(new Date("2026-06-01T00:00:00Z"));
+  });
+
+  test("import time when the record claims the future", () => {
+    expect(dataAsOf("2027-01-01T00:00:00Z", importedAt)).toBe(importedAt);
+  });
+
+  test("import time when unknown or invalid", () => {
+    expect(dataAsOf(null, importedAt)).toBe(importedAt);
+    expect(dataAsOf("not a date", importedAt)).toBe(importedAt);
+  });
 });
