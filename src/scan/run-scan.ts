@@ -6,7 +6,7 @@ import { SIGNED_KERNEL_NOTE, withAdvisorySource } from "../inventory/advisory-so
 import { type InstalledPackage, packageKey } from "../inventory/installed-package.ts";
 import { readInventory } from "../inventory/read-inventory.ts";
 import { matchPackages } from "../matching/match-packages.ts";
-import { inputError } from "../platform/errors.ts";
+import { inputError, usageError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
 import { loadAdvisoriesForPackages } from "../store/advisory-store.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
@@ -158,18 +158,26 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
   return scan;
 }
 
+/**
+ * Keeps the packages `--package` names: a binary name, a source name, or a
+ * binary on one architecture as dpkg spells it (`libssl3:i386`).
+ */
 function selectPackages(
   packages: InstalledPackage[],
   packageName: string | undefined,
   root: string,
 ): InstalledPackage[] {
   if (packageName === undefined) return packages;
+  if (packageName.trim() === "") {
+    throw usageError("--package needs a package name, for example --package openssl");
+  }
   const selected = packages.filter(
-    (pkg) => pkg.name === packageName || pkg.sourceName === packageName,
+    (pkg) =>
+      pkg.name === packageName || pkg.sourceName === packageName || packageKey(pkg) === packageName,
   );
   if (selected.length === 0) {
     throw inputError(
-      `package ${packageName} is not installed under ${root}: give an installed binary or source package name`,
+      `package ${packageName} is not installed under ${root}: give an installed binary or source package name, or NAME:ARCH`,
     );
   }
   return selected;

@@ -246,6 +246,18 @@ describe("scan command", () => {
     expect(missing.stderr).toContain("cron is not installed");
   });
 
+  test("--package NAME:ARCH picks one architecture", async () => {
+    const result = await scan(await importedDataDir(), ["--package", "libssl3:i386", "--json"]);
+    expect(result.exitCode).toBe(0);
+    expect(triples(result)).toEqual(["libssl3:i386 CVE-2024-0001", "libssl3:i386 CVE-2024-0006"]);
+  });
+
+  test("empty --package is a usage error", async () => {
+    const result = await scan(await importedDataDir(), ["--package", ""]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--package needs a package name");
+  });
+
   test("--all with --package is a usage error", async () => {
     const result = await scan(await importedDataDir(), ["--all", "--package", "bash"]);
     expect(result.exitCode).toBe(2);
