@@ -1,6 +1,6 @@
 // Benchmark of `cortex security db import` on the sample archive.
 //
-//   bun bench/import.ts [--runs 5]
+//   bun bench/import.ts [--runs 5] [--binary dist/cortex-linux-x64]
 //
 // Runs the import as a user would: each run is a child process
 // (`bun src/main.ts security db import samples/debian12-changelogs-all.zip
@@ -33,16 +33,7 @@ interface RunResult {
 
 async function runOnce(useGnuTime: boolean): Promise<RunResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "cortex-bench-import-"));
-  const command = [
-    process.execPath,
-    "src/main.ts",
-    "security",
-    "db",
-    "import",
-    SAMPLE_ZIP,
-    "--data-dir",
-    dataDir,
-  ];
+  const command = [...cortexCommand, "security", "db", "import", SAMPLE_ZIP, "--data-dir", dataDir];
   // GNU time writes its report to a file: writing it to Bun's stderr pipe was cut short
   // and made time exit 1 (the GNU time of Debian 12, Bun 1.4.5).
   const timeReport = join(dataDir, "time.txt");
@@ -123,7 +114,11 @@ function formatRun(label: string, run: RunResult): string {
   );
 }
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "5" }, binary: { type: "string" } },
+});
+/** The compiled binary when given, else the entry point run by this Bun. */
+const cortexCommand = values.binary ? [values.binary] : [process.execPath, "src/main.ts"];
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
@@ -135,7 +130,7 @@ console.log(
   `machine: ${processors.length} CPUs, ${processors[0]?.model ?? "unknown model"}; Bun ${Bun.version}`,
 );
 console.log(
-  `command: bun src/main.ts security db import ${SAMPLE_ZIP} --data-dir <fresh temporary directory>`,
+  `command: ${values.binary ?? "bun src/main.ts"} security db import ${SAMPLE_ZIP} --data-dir <fresh temporary directory>`,
 );
 console.log(`peak RSS from: ${useGnuTime ? `${GNU_TIME} -v` : "Bun.spawn resourceUsage().maxRSS"}`);
 
