@@ -114,6 +114,17 @@ export function listHistoryBefore(db: CortexDatabase, cutoff: Date): HistoryEntr
     .map(toHistoryEntry);
 }
 
+/** Lists the entries whose status is still `running`, oldest first. */
+export function listRunningHistory(db: CortexDatabase): HistoryEntry[] {
+  return db
+    .select()
+    .from(historyEntries)
+    .where(eq(historyEntries.status, "running"))
+    .orderBy(historyEntries.startedAt, historyEntries.id)
+    .all()
+    .map(toHistoryEntry);
+}
+
 export function deleteHistoryEntry(db: CortexDatabase, id: number): void {
   db.delete(historyEntries).where(eq(historyEntries.id, id)).run();
 }

@@ -56,8 +56,14 @@ export function planRollback(
     );
     return plan;
   }
-  if (entry.status === "running" || entry.status === "refused") {
-    plan.problems.push(`entry #${entry.id} is ${entry.status}: it changed no package to roll back`);
+  if (entry.status === "running") {
+    plan.problems.push(
+      `entry #${entry.id} is still running: another cortex run holds the patch lock, or dpkg on ${entry.root} is busy or was interrupted. Wait for the run to end (or run "dpkg --configure -a" on that root), then roll back again`,
+    );
+    return plan;
+  }
+  if (entry.status === "refused") {
+    plan.problems.push(`entry #${entry.id} is refused: it changed no package to roll back`);
     return plan;
   }
   if (entry.rolledBackBy !== null) {

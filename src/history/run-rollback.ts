@@ -28,6 +28,7 @@ import {
   updateHistoryEntry,
 } from "./history-store.ts";
 import { planRollback, type RollbackPlan } from "./plan-rollback.ts";
+import { endInterruptedRuns } from "./record-interrupted-runs.ts";
 
 export interface RollbackRequest {
   /** History entry of the patch run to revert. */
@@ -68,7 +69,7 @@ export async function runRollback(
   request: RollbackRequest,
   services: RollbackServices,
 ): Promise<RollbackRunResult> {
-  const entry = loadHistoryEntry(services.db, request.id);
+  let entry = loadHistoryEntry(services.db, request.id);
   if (entry === null) {
     throw inputError(
       `there is no history entry #${request.id}; list the entries with "cortex security history"`,
@@ -81,12 +82,18 @@ export async function runRollback(
     );
   }
 
+  // A dry run takes the lock only when it is free, to end interrupted entries (see below).
   const lock = request.apply
     ? await acquireRunLock(request.dataDir, "patch", {
         waitMs: request.runLockWaitMs ?? DEFAULT_RUN_LOCK_WAIT_MS,
       })
-    : null;
+    : await acquireRunLock(request.dataDir, "patch", { waitMs: 0 }).catch(() => null);
   try {
+    if (lock !== null) {
+      // With the lock held, an entry still running belongs to a process that died.
+      await endInterruptedRuns(request.dataDir, services);
+      entry = loadHistoryEntry(services.db, request.id) ?? entry;
+    }
     const apt = new AptClient(
       createAptEnvironment(entry.root, request.dataDir),
       services.runner,

@@ -9,12 +9,21 @@ import type { AptEnvironment } from "./apt-environment.ts";
  * every change in that state, so the message names the recovery command for this root.
  */
 export async function checkDpkgNotInterrupted(environment: AptEnvironment): Promise<void> {
-  const entries = (await listDirectoryInRoot(environment.root, "/var/lib/dpkg/updates")) ?? [];
-  const journal = entries.filter((name) => /^\d+$/.test(name));
+  const journal = await listDpkgJournal(environment);
   if (journal.length === 0) return;
   const command = ["dpkg", ...environment.dpkgArgs, "--configure", "-a"].join(" ");
   throw new CortexError(
     `dpkg was interrupted on ${environment.root}: /var/lib/dpkg/updates/ contains ${journal.length} unmerged record(s). Run "${command}" to finish the interrupted run, check the result, then patch again.`,
     ExitCode.dpkgInterrupted,
   );
+}
+
+/** True when dpkg's journal under the root has records: dpkg is running or was interrupted. */
+export async function isDpkgJournalPending(environment: AptEnvironment): Promise<boolean> {
+  return (await listDpkgJournal(environment)).length > 0;
+}
+
+async function listDpkgJournal(environment: AptEnvironment): Promise<string[]> {
+  const entries = (await listDirectoryInRoot(environment.root, "/var/lib/dpkg/updates")) ?? [];
+  return entries.filter((name) => /^[0-9]+$/.test(name));
 }

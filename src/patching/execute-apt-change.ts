@@ -84,7 +84,26 @@ export async function executeAptChange(
     }
   }
 
-  const versions = await apt.installedVersions();
+  const compared = compareInstalledVersions(packages, await apt.installedVersions());
+  messages.push(...compared.messages);
+  const { status } = compared;
+  if (status === "succeeded" && installed.exitCode !== 0) {
+    messages.push("every planned version is installed although apt-get reported an error");
+  }
+  return { packages: compared.packages, status, exitCode: exitCodeOf(status, output), messages };
+}
+
+/**
+ * Fills in `versionReached` from `versions` (as `AptClient.installedVersions` returns them),
+ * counting only configured packages. The status is `succeeded` when every package reached
+ * `versionPlanned`, `partial` when some did and `failed` when none did. The messages name
+ * each package that dpkg left unconfigured.
+ */
+export function compareInstalledVersions(
+  packages: readonly HistoryPackage[],
+  versions: ReadonlyMap<string, { version: string; status: string }>,
+): Omit<AptChangeResult, "exitCode"> {
+  const messages: string[] = [];
   const reached = packages.map((pkg) => {
     const current = versions.get(`${pkg.package}:${pkg.arch}`);
     if (current && !CONFIGURED_STATES.has(current.status)) {
@@ -101,10 +120,7 @@ export async function executeAptChange(
   let status: AptChangeResult["status"] = "partial";
   if (done === reached.length) status = "succeeded";
   else if (done === 0) status = "failed";
-  if (status === "succeeded" && installed.exitCode !== 0) {
-    messages.push("every planned version is installed although apt-get reported an error");
-  }
-  return { packages: reached, status, exitCode: exitCodeOf(status, output), messages };
+  return { packages: reached, status, messages };
 }
 
 function exitCodeOf(status: AptChangeResult["status"], output: string): ExitCode {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { CortexConfig } from "../config/cortex-config.ts";
 import type { HistoryPackage, RebootStatus } from "../history/history-entry.ts";
+import { endInterruptedRuns } from "../history/record-interrupted-runs.ts";
 import { readDpkgDatabase } from "../inventory/dpkg/read-dpkg-database.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
 import { CortexError, inputError } from "../platform/errors.ts";
@@ -122,6 +123,8 @@ export async function runPatch(
       })
     : null;
   try {
+    // With the lock held, a history entry still running belongs to a process that died.
+    if (lock !== null) await endInterruptedRuns(request.dataDir, services);
     return await planAndApply({ ...request, root }, services);
   } finally {
     lock?.release();

@@ -157,6 +157,34 @@ describe("rollback command", () => {
     expect(result.stderr).toContain("changed again since entry #2");
   });
 
+  test("dry run of an interrupted run", async () => {
+    const { dataDir, savedFile } = dataDirWithEntries();
+    const db = openDatabase(dataDir);
+    const {
+      id: _id,
+      rolledBackBy: _r,
+      ...killed
+    } = patchEntry({
+      status: "running",
+      root: "/srv/chroot",
+      startedAt: new Date(NOW.getTime() - 600_000),
+      finishedAt: null,
+      packages: [historyPackage({ savedFile, versionReached: null })],
+    });
+    const id = insertHistoryEntry(db, killed);
+    db.$client.close();
+
+    const result = await cli(["rollback", String(id), "--data-dir", dataDir], dpkgQuery("1.0-2"));
+    expect(result.stderr).toContain(`history entry #${id} was still marked running`);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`foo:all  1.0-2 -> 1.0-1  from ${savedFile}`);
+    const listed = await cli(["history", "--json", "--data-dir", dataDir]);
+    const entry = JSON.parse(listed.stdout).entries.find((e: { id: number }) => e.id === id);
+    expect(entry.status).toBe("succeeded");
+    expect(entry.packages[0].versionAfter).toBe("1.0-2");
+    expect(entry.messages.join("\n")).toContain("interrupted");
+  });
+
   test("apply without root is exit 5", async () => {
     const { dataDir } = dataDirWithEntries();
     const result = await cli(

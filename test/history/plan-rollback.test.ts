@@ -78,6 +78,7 @@ describe("planRollback", () => {
   test.each([
     [{ kind: "rollback" as const }, "is a rollback, not a patch run"],
     [{ status: "refused" as const }, "is refused"],
+    [{ status: "running" as const }, "is still running"],
     [{ rolledBackBy: 7 }, "already rolled back by entry #7"],
   ])("refuses entry %p", (overrides, problem) => {
     const plan = planRollback(

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { listHistory } from "../../src/history/history-store.ts";
+import {
+  insertHistoryEntry,
+  listHistory,
+  loadHistoryEntry,
+} from "../../src/history/history-store.ts";
 import { runRollback } from "../../src/history/run-rollback.ts";
 import type { PatcherConfig } from "../../src/patching/patcher-config.ts";
 import { type PatchRequest, runPatch } from "../../src/patching/run-patch.ts";
@@ -230,6 +234,69 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
       (c) => c.argv[0] === "apt-get" && c.argv.includes("install") && !c.argv.includes("-s"),
     );
     expect(`${install?.stdout}${install?.stderr}`).toContain("postinst failed on purpose");
+
+    // foo 1.0-2 is unpacked but not configured (iF); rollback must still undo it.
+    expect((await lab.versions()).get("foo:all")).toBe("1.0-2 iF");
+    const rolledBack = await runRollback(
+      { id: result.historyId as number, apply: true, dataDir: request.dataDir },
+      services,
+    );
+    expect(rolledBack.status).toBe("succeeded");
+    const restored = await lab.versions();
+    expect(restored.get("foo:all")).toBe("1.0-1 ii");
+    expect(restored.get("libfoo1:amd64")).toBe("1.0-1 ii");
+  });
+
+  test("interrupted run is ended, then rolled back", async () => {
+    const lab = await fooLab();
+    const { db, services, request } = setup(lab);
+    // What a patch run killed during apt-get leaves: its entry still running, the saved .deb
+    // on disk, and the new version installed.
+    const savedFile = join(request.dataDir, "packages/1/archive/foo_1.0-1_all.deb");
+    mkdirSync(join(savedFile, ".."), { recursive: true });
+    copyFileSync(join(lab.repo, "foo_1.0-1_all.deb"), savedFile);
+    const id = insertHistoryEntry(db, {
+      kind: "patch",
+      status: "running",
+      root: lab.root,
+      startedAt: new Date(),
+      finishedAt: null,
+      strategy: "automatic",
+      rollbackOf: null,
+      plan: null,
+      packages: [
+        {
+          package: "foo",
+          arch: "all",
+          sourcePackage: "foo",
+          versionBefore: "1.0-1",
+          versionPlanned: "1.0-2",
+          versionReached: null,
+          automatic: false,
+          savedFile,
+          savedBy: "apt-get download",
+        },
+      ],
+      commands: [],
+      messages: [],
+      reboot: null,
+    });
+    await lab.install(["foo=1.0-2"]);
+
+    // The next patch run takes the lock, so it ends the entry before planning.
+    const patched = await runPatch(request, services);
+    expect(patched.outcome.status).toBe("nothing-to-do");
+    const ended = loadHistoryEntry(db, id);
+    expect(ended?.status).toBe("succeeded");
+    expect(ended?.packages[0]?.versionReached).toBe("1.0-2");
+    expect(ended?.messages.join("\n")).toContain("interrupted");
+    expect(services.log.lines.join("\n")).toContain(
+      `history entry #${id} was still marked running`,
+    );
+
+    const rolledBack = await runRollback({ id, apply: true, dataDir: request.dataDir }, services);
+    expect(rolledBack.status).toBe("succeeded");
+    expect((await lab.versions()).get("foo:all")).toBe("1.0-1 ii");
   });
 
   test("not root is exit 5", async () => {
