@@ -193,11 +193,19 @@ async function rescan(
     const left = result.findings.filter((finding) =>
       patched.has(`${finding.package}:${finding.arch}`),
     );
-    messages.push(
+    // The scanner counts only configured packages, so it cannot vouch for the others.
+    const unconfigured = packages
+      .filter((pkg) => pkg.versionReached === null)
+      .map((pkg) => `${pkg.package}:${pkg.arch}`);
+    const scope = unconfigured.length === 0 ? "" : " that are configured";
+    let message =
       left.length === 0
-        ? "rescan: no findings left on the patched packages"
-        : `rescan: ${left.length} finding(s) left on the patched packages: ${[...new Set(left.map((finding) => finding.vulnerabilityId))].join(", ")}`,
-    );
+        ? `rescan: no findings left on the patched packages${scope}`
+        : `rescan: ${left.length} finding(s) left on the patched packages${scope}: ${[...new Set(left.map((finding) => finding.vulnerabilityId))].join(", ")}`;
+    if (unconfigured.length > 0) {
+      message += `; not checked, because no configured version of them is installed: ${unconfigured.join(", ")}`;
+    }
+    messages.push(message);
     return left;
   } catch (error) {
     messages.push(

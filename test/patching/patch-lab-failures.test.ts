@@ -227,6 +227,11 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
       result.outcome.packages.map((pkg) => [`${pkg.package}:${pkg.arch}`, pkg.versionReached]),
     );
     expect(reached).toEqual({ "foo:all": null, "libfoo1:amd64": "1.0-2" });
+    // The scanner skips the unconfigured foo, so the rescan cannot vouch for it.
+    const rescan = result.outcome.messages.find((message) => message.startsWith("rescan"));
+    expect(rescan).toBe(
+      "rescan: no findings left on the patched packages that are configured; not checked, because no configured version of them is installed: foo:all",
+    );
     const [entry] = listHistory(db);
     expect(entry?.status).toBe("partial");
     expect(entry?.messages.join("\n")).toContain("not configured");
