@@ -27,6 +27,11 @@ export interface HistoryPackage {
   savedFile: string | null;
   /** Tool that produced `savedFile`: `apt-get download` (the archive's file) or `dpkg-repack`. */
   savedBy: "apt-get download" | "dpkg-repack" | null;
+  /**
+   * SHA-256 of `savedFile` in hex, taken when it was saved, so that rollback notices a file
+   * damaged or replaced since. Absent in entries written before cortex recorded it.
+   */
+  savedSha256?: string | null;
 }
 
 /** One external command a run executed, with its result. */

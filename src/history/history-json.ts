@@ -26,6 +26,7 @@ export function historyEntryToJson(entry: HistoryEntry, options: { detail: boole
       automatic: pkg.automatic,
       savedFile: pkg.savedFile,
       savedBy: pkg.savedBy,
+      savedSha256: pkg.savedSha256 ?? null,
     })),
     messages: entry.messages,
     reboot: entry.reboot,

@@ -32,9 +32,10 @@ const LIBC_PACKAGES = new Set(["libc6", "libc-bin", "libc6-i386", "libc6-amd64"]
 /**
  * Plans the rollback of a patch entry: each package the run changed goes back to
  * `versionBefore` from its saved .deb. `current` contains the versions installed now by
- * `name:arch`; `fileExists` tells whether a saved .deb is still on disk. Problems (refusals)
- * are a missing saved file, a package changed again since the run, an entry that is not a
- * finished patch run, and one already rolled back.
+ * `name:arch`; `fileExists` tells whether a saved .deb is still on disk, and `sha256Of`
+ * returns its SHA-256 (null when unknown). Problems (refusals) are a missing saved file, one
+ * whose SHA-256 differs from the recorded one, a package changed again since the run, an
+ * entry that is not a finished patch run, and one already rolled back.
  */
 export function planRollback(
   entry: HistoryEntry,
@@ -42,6 +43,7 @@ export function planRollback(
   installed: readonly InstalledPackage[],
   runningKernelRelease: string | null,
   fileExists: (path: string) => boolean,
+  sha256Of: (path: string) => string | null = () => null,
 ): RollbackPlan {
   const plan: RollbackPlan = {
     entryId: entry.id,
@@ -93,6 +95,13 @@ export function planRollback(
     if (pkg.savedFile === null || !fileExists(pkg.savedFile)) {
       plan.problems.push(
         `the saved .deb of ${key} ${pkg.versionBefore} is missing (${pkg.savedFile ?? "none was saved"}); it cannot be reinstalled`,
+      );
+      continue;
+    }
+    const digest = pkg.savedSha256 ? sha256Of(pkg.savedFile) : null;
+    if (pkg.savedSha256 && digest !== null && digest !== pkg.savedSha256) {
+      plan.problems.push(
+        `the saved .deb of ${key} ${pkg.versionBefore} changed since it was saved (SHA-256 ${digest}, recorded ${pkg.savedSha256}): ${pkg.savedFile} cannot be trusted`,
       );
       continue;
     }

@@ -14,6 +14,7 @@ import {
   DEFAULT_APT_LOCK_TIMEOUT_SECONDS,
   DEFAULT_RUN_LOCK_WAIT_MS,
 } from "../patching/run-patch.ts";
+import { sha256File } from "../patching/sha256-file.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
 import { CortexError, inputError, isCortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
@@ -101,12 +102,14 @@ export async function runRollback(
     );
     const versions = await apt.installedVersions();
     const current = new Map([...versions].map(([key, value]) => [key, value.version]));
+    const digests = await hashSavedFiles(entry.packages);
     const plan = planRollback(
       entry,
       current,
       await readInstalled(entry.root),
       apt.environment.isHost ? services.runningKernelRelease : null,
       existsSync,
+      (path) => digests.get(path) ?? null,
     );
     if (plan.problems.length > 0) {
       throw new CortexError(
@@ -190,6 +193,16 @@ async function applyRollback(
     packages: change.packages,
     exitCode: change.exitCode,
   };
+}
+
+/** SHA-256 of each saved .deb that has a recorded digest and is still on disk, by path. */
+async function hashSavedFiles(packages: readonly HistoryPackage[]): Promise<Map<string, string>> {
+  const digests = new Map<string, string>();
+  for (const pkg of packages) {
+    if (!pkg.savedFile || !pkg.savedSha256 || !existsSync(pkg.savedFile)) continue;
+    digests.set(pkg.savedFile, await sha256File(pkg.savedFile));
+  }
+  return digests;
 }
 
 /** Installed packages for the Essential check; an unreadable database only loses that check. */

@@ -5,6 +5,7 @@ import { CortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
 import type { AptClient } from "./apt-client.ts";
 import { summarizeAptOutput } from "./classify-apt-failure.ts";
+import { sha256File } from "./sha256-file.ts";
 
 /** Directory of the saved .deb files of one history entry: `<dataDir>/packages/<id>/`. */
 export function savedPackagesDirectory(dataDir: string, historyId: number): string {
@@ -16,7 +17,7 @@ export function savedPackagesDirectory(dataDir: string, historyId: number): stri
  * archives keep only the newest version and apt's cache is often cleaned, so this happens
  * before anything changes: first `apt-get download name:arch=version` (the archive's file),
  * else `dpkg-repack`, which rebuilds the package from the files on disk (including locally
- * edited conffiles). Returns the packages with `savedFile` and `savedBy` filled in.
+ * edited conffiles). Returns the packages with `savedFile`, `savedBy` and `savedSha256` filled in.
  *
  * Throws a `CortexError` with exit code 10 naming the package when neither works.
  */
@@ -37,7 +38,12 @@ export async function savePackages(
     const downloaded = await apt.download(spec, downloadDirectory);
     const archiveFile = downloaded.exitCode === 0 ? findDeb(downloadDirectory, pkg) : null;
     if (archiveFile) {
-      saved.push({ ...pkg, savedFile: archiveFile, savedBy: "apt-get download" });
+      saved.push({
+        ...pkg,
+        savedFile: archiveFile,
+        savedBy: "apt-get download",
+        savedSha256: await sha256File(archiveFile),
+      });
       continue;
     }
 
@@ -49,7 +55,12 @@ export async function savePackages(
         ExitCode.aptFailed,
       );
     }
-    saved.push({ ...pkg, savedFile: repackFile, savedBy: "dpkg-repack" });
+    saved.push({
+      ...pkg,
+      savedFile: repackFile,
+      savedBy: "dpkg-repack",
+      savedSha256: await sha256File(repackFile),
+    });
   }
   return saved;
 }

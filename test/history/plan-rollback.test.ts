@@ -35,6 +35,26 @@ describe("planRollback", () => {
     expect(plan.problems[0]).toContain("saved .deb of foo:all 1.0-1 is missing");
   });
 
+  test("refuses a saved file that changed", () => {
+    const entry = patchEntry({ packages: [historyPackage({ savedSha256: "a".repeat(64) })] });
+    const plan = planRollback(entry, current({ "foo:all": "1.0-2" }), [], null, exists, () =>
+      "b".repeat(64),
+    );
+    expect(plan.steps).toEqual([]);
+    expect(plan.problems).toEqual([
+      `the saved .deb of foo:all 1.0-1 changed since it was saved (SHA-256 ${"b".repeat(64)}, recorded ${"a".repeat(64)}): /var/lib/cortex/packages/1/archive/foo_1.0-1_all.deb cannot be trusted`,
+    ]);
+  });
+
+  test("accepts a saved file with its digest", () => {
+    const entry = patchEntry({ packages: [historyPackage({ savedSha256: "a".repeat(64) })] });
+    const plan = planRollback(entry, current({ "foo:all": "1.0-2" }), [], null, exists, () =>
+      "a".repeat(64),
+    );
+    expect(plan.problems).toEqual([]);
+    expect(plan.steps).toHaveLength(1);
+  });
+
   test("skips a package the run did not change", () => {
     const entry = patchEntry({
       status: "partial",

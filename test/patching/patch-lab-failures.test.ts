@@ -210,6 +210,25 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
     expect((await lab.versions()).get("foo:all")).toBe("1.0-2 ii");
   });
 
+  test("rollback refused when the saved file is corrupt", async () => {
+    const lab = await fooLab();
+    const { services, request } = setup(lab);
+    const patched = await runPatch(request, services);
+    const saved = patched.outcome.packages[0]?.savedFile as string;
+    expect(patched.outcome.packages[0]?.savedSha256).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(saved, readFileSync(saved).subarray(0, 300));
+
+    const error = await rejection(
+      runRollback(
+        { id: patched.historyId as number, apply: false, dataDir: request.dataDir },
+        services,
+      ),
+    );
+    expect(error.exitCode).toBe(ExitCode.rollbackRefused);
+    expect(error.message).toContain("saved .deb of foo:all 1.0-1 changed since it was saved");
+    expect((await lab.versions()).get("foo:all")).toBe("1.0-2 ii");
+  });
+
   test("failing maintainer script", async () => {
     const lab = await fooLab({
       v2: { postinst: 'echo "postinst failed on purpose" >&2; exit 1' },
