@@ -10,7 +10,13 @@ import type { ScanRequest, ScanServices } from "../scan/run-scan.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
 import type { Schedule, ScheduleRun, ScheduleStrategy } from "./schedule.ts";
-import { getScheduleRun, type RunEnd, recordRunEnd, recordRunStart } from "./schedule-store.ts";
+import {
+  endInterruptedRuns,
+  getScheduleRun,
+  type RunEnd,
+  recordRunEnd,
+  recordRunStart,
+} from "./schedule-store.ts";
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
@@ -90,6 +96,16 @@ export async function runSchedule(
   }
 
   try {
+    const interrupted = endInterruptedRuns(
+      services.db,
+      schedule.id,
+      "the run was interrupted: its process ended before it recorded an outcome (killed, stopped by systemd's TimeoutStartSec, or the machine stopped)",
+    );
+    for (const runId of interrupted) {
+      services.log.warn(
+        `schedule ${schedule.id}: run ${runId} was still marked running, but its process has ended; recorded it as failed`,
+      );
+    }
     const runId = recordRunStart(services.db, {
       scheduleId: schedule.id,
       startedAt: services.now(),

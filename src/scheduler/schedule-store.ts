@@ -1,4 +1,4 @@
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import type { SeverityCounts } from "../severity/severity.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
 import { scheduleRuns, schedules } from "../store/schema/schedules.ts";
@@ -98,6 +98,25 @@ export function recordRunEnd(db: CortexDatabase, runId: number, end: RunEnd): vo
     })
     .where(eq(scheduleRuns.id, runId))
     .run();
+}
+
+/**
+ * Marks the runs of a schedule still `running` as `failed` with `reason`, leaving `finishedAt`
+ * empty, and returns their ids. Call it only while holding the schedule's run lock: each run
+ * holds it while it is `running`, so such a record belongs to a process that died.
+ */
+export function endInterruptedRuns(
+  db: CortexDatabase,
+  scheduleId: string,
+  reason: string,
+): number[] {
+  return db
+    .update(scheduleRuns)
+    .set({ outcome: "failed", reason })
+    .where(and(eq(scheduleRuns.scheduleId, scheduleId), eq(scheduleRuns.outcome, "running")))
+    .returning({ id: scheduleRuns.id })
+    .all()
+    .map((row) => row.id);
 }
 
 /** Lists the runs of one schedule, newest first, at most `limit` of them. */

@@ -30,7 +30,10 @@ export interface Schedule {
   timerEnabled: boolean;
 }
 
-/** `running` until the run ends; a run whose process died stays `running` with no end time. */
+/**
+ * `running` until the run ends. A run whose process died stays `running`, with no end time,
+ * until the next run of the schedule records it as `failed`.
+ */
 export type RunOutcome = "running" | "succeeded" | "failed";
 
 /** One recorded run of a schedule. */

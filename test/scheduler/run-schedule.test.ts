@@ -16,7 +16,12 @@ import {
   type ScheduleRunServices,
 } from "../../src/scheduler/run-schedule.ts";
 import type { Schedule } from "../../src/scheduler/schedule.ts";
-import { insertSchedule, listScheduleRuns } from "../../src/scheduler/schedule-store.ts";
+import {
+  getScheduleRun,
+  insertSchedule,
+  listScheduleRuns,
+  recordRunStart,
+} from "../../src/scheduler/schedule-store.ts";
 import { type CortexDatabase, openMemoryDatabase } from "../../src/store/open-database.ts";
 import { saveScan } from "../../src/store/scan-store.ts";
 import { recordingRunner } from "./recording-runner.ts";
@@ -380,6 +385,26 @@ describe("runSchedule offline", () => {
 });
 
 describe("runSchedule concurrency", () => {
+  test("ends a run left running by a killed process", async () => {
+    const h = harness();
+    const killed = recordRunStart(h.db, {
+      scheduleId: "nightly",
+      startedAt: new Date(START - 86_400_000),
+      dryRun: false,
+    });
+    const request = { schedule: scheduleOf(), dataDir: h.dataDir, root: "/", dryRun: false };
+
+    const result = await runSchedule(request, h.services);
+
+    expect(result.run.outcome).toBe("succeeded");
+    const ended = getScheduleRun(h.db, killed);
+    expect(ended?.outcome).toBe("failed");
+    expect(ended?.finishedAt).toBeNull();
+    expect(ended?.reason).toContain("interrupted");
+    const log = (h.services.log as ReturnType<typeof createMemoryLogger>).lines.join("\n");
+    expect(log).toContain(`run ${killed}`);
+  });
+
   test("second run waits, never interleaves", async () => {
     let releaseFirst: () => void = () => {};
     const firstScanGate = new Promise<void>((resolve) => {
