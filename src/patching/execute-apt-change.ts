@@ -34,8 +34,11 @@ export async function simulateChange(
   }
   const simulation = parseAptSimulation(result.stdout);
   if (simulation.removals.length > 0) {
+    // Without the root's APT_CONFIG, the suggested command would simulate on this host.
+    const { aptConfigPath } = apt.environment;
+    const prefix = aptConfigPath === null ? "" : `APT_CONFIG=${aptConfigPath} `;
     throw new CortexError(
-      `apt would remove ${simulation.removals.join(", ")} to install the planned versions on ${apt.environment.root}; refusing, nothing was changed. Check the plan with "apt-get -s install ${targets.join(" ")}".`,
+      `apt would remove ${simulation.removals.join(", ")} to install the planned versions on ${apt.environment.root}; refusing, nothing was changed. Check the plan with "${prefix}apt-get -s install ${targets.join(" ")}".`,
       ExitCode.aptFailed,
     );
   }

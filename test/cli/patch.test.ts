@@ -229,6 +229,10 @@ describe("patch command", () => {
     expect(result.exitCode).toBe(10);
     expect(result.stderr).toContain("warning: apt-get update failed");
     expect(result.stderr).toContain("apt would remove bar");
+    // The suggested command must check the root, not this host's packages.
+    expect(result.stderr).toMatch(
+      new RegExp(`"APT_CONFIG=${space.dataDir}/apt/root-[0-9a-f]{16}\\.conf apt-get -s install`),
+    );
     expect(
       runner.calls.some((call) => call.argv.includes("install") && !call.argv.includes("-s")),
     ).toBe(false);
