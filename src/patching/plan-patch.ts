@@ -68,8 +68,7 @@ function collectVulnerabilities(
     const key = packageKey({ name: finding.package, arch: finding.arch });
     const pkg = installedByKey.get(key);
     if (!pkg) continue;
-    const name = policy.packageName;
-    if (name !== null && pkg.name !== name && pkg.sourceName !== name) continue;
+    if (policy.packageName !== null && !isNamedPackage(pkg, policy.packageName)) continue;
     if (
       finding.fixStatus === "fixed" &&
       finding.fixedVersion !== null &&
@@ -324,4 +323,12 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
     else groups.set(key, [item]);
   }
   return groups;
+}
+
+/**
+ * True when `--package NAME` names `pkg`: its binary name, its source name, or `name:arch`
+ * as dpkg spells it (`libssl3:i386`), the forms that `scan --package` accepts too.
+ */
+export function isNamedPackage(pkg: InstalledPackage, name: string): boolean {
+  return pkg.name === name || pkg.sourceName === name || packageKey(pkg) === name;
 }

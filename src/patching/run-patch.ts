@@ -21,7 +21,7 @@ import { classifyAptFailure, summarizeAptOutput } from "./classify-apt-failure.t
 import { lookupCandidates } from "./lookup-candidates.ts";
 import type { PatchPlan, PatchStrategy } from "./patch-plan.ts";
 import type { PatcherConfig } from "./patcher-config.ts";
-import { planPatch } from "./plan-patch.ts";
+import { isNamedPackage, planPatch } from "./plan-patch.ts";
 import { scanForPatch } from "./scan-for-patch.ts";
 
 /** A recorded scan older than this is refused as the basis of a plan. */
@@ -162,6 +162,15 @@ async function planAndApply(
   }
 
   const inventory = await readDpkgDatabase(request.root);
+  const { packageName } = request;
+  if (
+    packageName !== undefined &&
+    !inventory.packages.some((pkg) => isNamedPackage(pkg, packageName))
+  ) {
+    throw inputError(
+      `package ${packageName} is not installed under ${request.root}: give an installed binary or source package name, or NAME:ARCH`,
+    );
+  }
   const lookup = await lookupCandidates(apt, scan.findings, inventory.packages);
   const { patcherConfig } = services;
   const plan = planPatch(scan.findings, lookup.candidates, inventory.packages, {

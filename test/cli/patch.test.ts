@@ -238,6 +238,14 @@ describe("patch command", () => {
     ).toBe(false);
   });
 
+  test("package not installed is exit 3", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, NOW, [fooFinding()]);
+    const result = await patch(["--package", "fooo"], space);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("package fooo is not installed under");
+  });
+
   test("invalid patcher_config.json is exit 3", async () => {
     const space = workspace();
     writeFileSync(join(space.configDir, "patcher_config.json"), '{"blacklist": "foo"}');

@@ -289,4 +289,20 @@ describe("planPatch", () => {
     );
     expect(upgradeKeys(plan)).toEqual(["bar:amd64=2.0-2"]);
   });
+
+  test("package filter by NAME:ARCH", () => {
+    // Only libfoo1:i386's findings are selected, but its whole source moves together.
+    const plan = planPatch(
+      [finding(foo, "CVE-2026-0002"), finding(libfooI386, "CVE-2026-0001")],
+      FOO_CANDIDATES,
+      FOO_BINARIES,
+      { ...POLICY, packageName: "libfoo1:i386" },
+    );
+    expect(plan.fixes.map((fix) => fix.vulnerabilityId)).toEqual(["CVE-2026-0001"]);
+    expect(upgradeKeys(plan)).toEqual([
+      "foo:all=1.0-2",
+      "libfoo1:amd64=1.0-2",
+      "libfoo1:i386=1.0-2",
+    ]);
+  });
 });

@@ -51,7 +51,10 @@ export function registerPatchCommand(security: Command, context: CommandContext)
         .choices(PATCH_STRATEGIES)
         .default("automatic" as const),
     )
-    .option("--package <name>", "patch only this binary or source package")
+    .option(
+      "--package <name>",
+      "patch only the vulnerabilities of this binary (NAME or NAME:ARCH) or source package; every installed binary of its source is upgraded",
+    )
     .option("--apply", "install the upgrades (needs root); without it only the plan is printed")
     .option("--json", "print one JSON object on stdout")
     .option("--root <dir>", ROOT_HELP, "/")
