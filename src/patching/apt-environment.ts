@@ -51,7 +51,9 @@ export function createAptEnvironment(root: string, dataDir: string): AptEnvironm
     );
   }
   const dpkgArgs = [`--root=${absoluteRoot}`, `--log=${absoluteRoot}/var/log/dpkg.log`];
-  const directory = join(dataDir, "apt");
+  // Absolute: apt-get download runs with another cwd, where a relative APT_CONFIG would be
+  // missing and apt would fall back to this host's configuration.
+  const directory = join(resolve(dataDir), "apt");
   mkdirSync(directory, { recursive: true, mode: 0o750 });
   const digest = createHash("sha256").update(absoluteRoot).digest("hex").slice(0, 16);
   const aptConfigPath = join(directory, `root-${digest}.conf`);

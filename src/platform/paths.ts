@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export interface PathInputs {
   env: Record<string, string | undefined>;
@@ -7,13 +7,14 @@ export interface PathInputs {
 }
 
 /**
- * Resolves the data directory: `--data-dir`, else `CORTEX_DATA_DIR`, else
+ * Resolves the data directory to an absolute path: `--data-dir`, else `CORTEX_DATA_DIR`, else
  * `/var/lib/cortex` for root and `~/.cortex` for other users.
  */
 export function resolveDataDir(option: string | undefined, inputs: PathInputs): string {
-  if (option) return option;
+  // Absolute, because history entries store paths under it and apt runs with other cwds.
+  if (option) return resolve(option);
   const fromEnv = inputs.env.CORTEX_DATA_DIR;
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return resolve(fromEnv);
   return inputs.uid === 0 ? "/var/lib/cortex" : join(inputs.homeDir, ".cortex");
 }
 

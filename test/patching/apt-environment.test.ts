@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative as relativePath } from "node:path";
 import { createAptEnvironment } from "../../src/patching/apt-environment.ts";
 
 const directories: string[] = [];
@@ -45,6 +45,16 @@ describe("createAptEnvironment", () => {
     expect(config).toContain('Dir::State::status "/srv/chroot/var/lib/dpkg/status";');
     expect(config).toContain('DPkg::Options:: "--root=/srv/chroot";');
     expect(config).toContain('DPkg::Options:: "--log=/srv/chroot/var/log/dpkg.log";');
+  });
+
+  test("relative data dir gives an absolute APT_CONFIG", () => {
+    // apt-get download runs with the saved-package directory as cwd, where a relative
+    // APT_CONFIG would not be found and apt would read this host's configuration.
+    const data = dataDir();
+    const relative = relativePath(process.cwd(), data);
+    const environment = createAptEnvironment("/srv/chroot", relative);
+    expect(environment.aptConfigPath).toStartWith(join(data, "apt"));
+    expect(isAbsolute(environment.env.APT_CONFIG as string)).toBe(true);
   });
 
   test("rejects a root apt.conf cannot quote", () => {
