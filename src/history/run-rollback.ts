@@ -13,6 +13,7 @@ import {
 import {
   DEFAULT_APT_LOCK_TIMEOUT_SECONDS,
   DEFAULT_RUN_LOCK_WAIT_MS,
+  logLockWait,
 } from "../patching/run-patch.ts";
 import { sha256File } from "../patching/sha256-file.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
@@ -87,6 +88,7 @@ export async function runRollback(
   const lock = request.apply
     ? await acquireRunLock(request.dataDir, "patch", {
         waitMs: request.runLockWaitMs ?? DEFAULT_RUN_LOCK_WAIT_MS,
+        onWait: (holder) => logLockWait(services.log, holder, request.runLockWaitMs),
       })
     : await acquireRunLock(request.dataDir, "patch", { waitMs: 0 }).catch(() => null);
   try {

@@ -120,6 +120,7 @@ export async function runPatch(
   const lock = request.apply
     ? await acquireRunLock(request.dataDir, "patch", {
         waitMs: request.runLockWaitMs ?? DEFAULT_RUN_LOCK_WAIT_MS,
+        onWait: (holder) => logLockWait(services.log, holder, request.runLockWaitMs),
       })
     : null;
   try {
@@ -129,6 +130,14 @@ export async function runPatch(
   } finally {
     lock?.release();
   }
+}
+
+/** Logs that another patch or rollback run holds the lock, so a silent wait is explained. */
+export function logLockWait(log: Logger, holderPid: string | null, waitMs?: number): void {
+  const seconds = Math.round((waitMs ?? DEFAULT_RUN_LOCK_WAIT_MS) / 1000);
+  log.info(
+    `another patch or rollback run${holderPid ? ` (pid ${holderPid})` : ""} holds the patch lock; waiting up to ${seconds} s for it to finish`,
+  );
 }
 
 async function planAndApply(

@@ -43,7 +43,11 @@ function flock(fd: number, operation: number): number {
 export async function acquireRunLock(
   dataDir: string,
   name: string,
-  options: { waitMs: number },
+  options: {
+    waitMs: number;
+    /** Called once, with the holder's pid when known, when the lock is busy and the wait starts. */
+    onWait?: (holderPid: string | null) => void;
+  },
 ): Promise<RunLock> {
   const directory = join(dataDir, "locks");
   const path = join(directory, `${name}.lock`);
@@ -60,6 +64,7 @@ export async function acquireRunLock(
   }
   const deadline = Date.now() + options.waitMs;
 
+  let waiting = false;
   while (flock(fd, LOCK_EX | LOCK_NB) !== 0) {
     if (Date.now() >= deadline) {
       const holder = readHolder(path);
@@ -68,6 +73,10 @@ export async function acquireRunLock(
         `another ${name} run holds ${path}${holder ? ` (pid ${holder})` : ""} and did not finish within ${Math.round(options.waitMs / 1000)} s; wait for it to end, then run again`,
         ExitCode.lockBusy,
       );
+    }
+    if (!waiting) {
+      waiting = true;
+      options.onWait?.(readHolder(path));
     }
     await Bun.sleep(Math.min(POLL_INTERVAL_MS, Math.max(1, deadline - Date.now())));
   }

@@ -43,6 +43,19 @@ describe("acquireRunLock", () => {
     second.release();
   });
 
+  test("reports the wait once", async () => {
+    const dir = dataDir();
+    const first = await acquireRunLock(dir, "patch", { waitMs: 0 });
+    setTimeout(() => first.release(), 500);
+    const holders: (string | null)[] = [];
+    const second = await acquireRunLock(dir, "patch", {
+      waitMs: 5_000,
+      onWait: (holder) => holders.push(holder),
+    });
+    second.release();
+    expect(holders).toEqual([String(process.pid)]);
+  });
+
   test("other names do not conflict", async () => {
     const dir = dataDir();
     const patch = await acquireRunLock(dir, "patch", { waitMs: 0 });
