@@ -122,7 +122,7 @@ export function registerPatchCommand(security: Command, context: CommandContext)
         const dataAge =
           dataAgeSeconds === null
             ? "unknown"
-            : `${formatAge(dataAgeSeconds)} (refreshed ${dataRefreshedAt?.toISOString()})${dataStale ? " - STALE" : ""}`;
+            : `${formatAge(dataAgeSeconds)} (data as of ${dataRefreshedAt?.toISOString()})${dataStale ? " - STALE" : ""}`;
         if (options.json) {
           const document = {
             root: options.root,

@@ -64,5 +64,5 @@ function fixedColumn(finding: Finding): string {
 function renderDataAge(scan: ScanJson): string {
   if (scan.dataAgeSeconds === null) return "Advisory data age: unknown (no refresh recorded)";
   const age = formatAge(scan.dataAgeSeconds);
-  return `Advisory data age: ${age} (refreshed ${scan.dataRefreshedAt})${scan.dataStale ? " - STALE" : ""}`;
+  return `Advisory data age: ${age} (data as of ${scan.dataRefreshedAt})${scan.dataStale ? " - STALE" : ""}`;
 }
