@@ -1,6 +1,9 @@
 import type { CommandRecord } from "../history/history-entry.ts";
 import type { CommandResult, CommandRunner } from "../platform/command-runner.ts";
+import { CortexError } from "../platform/errors.ts";
+import { ExitCode } from "../platform/exit-codes.ts";
 import type { AptEnvironment } from "./apt-environment.ts";
+import { summarizeAptOutput } from "./classify-apt-failure.ts";
 
 /** Packages per `apt-cache` call, which keeps the command line far below the kernel's limit. */
 const QUERY_BATCH = 200;
@@ -54,12 +57,22 @@ export class AptClient {
     return result.stdout.trim() || "amd64";
   }
 
-  /** `apt-cache policy` for each `name:arch`, in batches; returns the concatenated output. */
+  /**
+   * `apt-cache policy` for each `name:arch`, in batches; returns the concatenated output.
+   * Throws a `CortexError` (exit 10) when apt-cache fails, for example on a malformed sources
+   * list: its empty output would otherwise read as "no candidate" for every package.
+   */
   async policy(keys: readonly string[]): Promise<string> {
     let output = "";
     for (let start = 0; start < keys.length; start += QUERY_BATCH) {
       const batch = keys.slice(start, start + QUERY_BATCH);
       const result = await this.run(["apt-cache", "policy", ...batch]);
+      if (result.exitCode !== 0) {
+        throw new CortexError(
+          `apt-cache policy failed on ${this.environment.root} (exit ${result.exitCode}), so the candidates are unknown: ${summarizeAptOutput(`${result.stdout}\n${result.stderr}`)}. Fix the apt configuration or sources of that system, then run again.`,
+          ExitCode.aptFailed,
+        );
+      }
       output += result.stdout;
     }
     return output;

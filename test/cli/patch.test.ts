@@ -238,6 +238,27 @@ describe("patch command", () => {
     ).toBe(false);
   });
 
+  test("failed apt-cache policy is exit 10", async () => {
+    // apt prints nothing on stdout then, which must not read as "no candidate".
+    const space = workspace();
+    recordScan(space.dataDir, space.root, NOW, [fooFinding()]);
+    const runner = aptRunner((argv) =>
+      argv[0] === "apt-cache" && argv[1] === "policy"
+        ? {
+            exitCode: 100,
+            stdout: "",
+            stderr:
+              "E: Malformed entry 2 in list file /etc/apt/sources.list (Component)\nE: The list of sources could not be read.\n",
+          }
+        : null,
+    );
+    const result = await patch([], space, runner);
+    expect(result.exitCode).toBe(10);
+    expect(result.stderr).toContain("apt-cache policy failed");
+    expect(result.stderr).toContain("The list of sources could not be read");
+    expect(result.stdout).not.toContain("fix not yet in the apt sources");
+  });
+
   test("package not installed is exit 3", async () => {
     const space = workspace();
     recordScan(space.dataDir, space.root, NOW, [fooFinding()]);
