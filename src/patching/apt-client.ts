@@ -69,7 +69,7 @@ export class AptClient {
       const result = await this.run(["apt-cache", "policy", ...batch]);
       if (result.exitCode !== 0) {
         throw new CortexError(
-          `apt-cache policy failed on ${this.environment.root} (exit ${result.exitCode}), so the candidates are unknown: ${summarizeAptOutput(`${result.stdout}\n${result.stderr}`)}. Fix the apt configuration or sources of that system, then run again.`,
+          `apt-cache policy failed on ${this.environment.root} (exit ${result.exitCode}), so the candidates are unknown. Fix the apt configuration or sources of that system, then run again. apt-cache printed:\n${summarizeAptOutput(`${result.stdout}\n${result.stderr}`)}`,
           ExitCode.aptFailed,
         );
       }
