@@ -137,7 +137,7 @@ async function applyRollback(
 ): Promise<RollbackRunResult> {
   await checkDpkgNotInterrupted(apt.environment);
   const targets = plan.steps.map((step) => step.savedFile);
-  await simulateChange(apt, targets, { allowDowngrades: true });
+  await simulateChange(apt, targets, { allowDowngrades: true, planned: plan.steps });
 
   const planned: HistoryPackage[] = plan.steps.map((step) => ({
     package: step.package,

@@ -56,7 +56,7 @@ export async function applyPlan(
   const targets = plan.upgrades.map(
     (upgrade) => `${upgrade.package}:${upgrade.arch}=${upgrade.toVersion}`,
   );
-  await simulateChange(apt, targets, { allowDowngrades: false });
+  await simulateChange(apt, targets, { allowDowngrades: false, planned: plan.upgrades });
 
   const planned: HistoryPackage[] = plan.upgrades.map((upgrade) => ({
     package: upgrade.package,

@@ -16,13 +16,17 @@ export interface AptChangeResult {
 }
 
 /**
- * Runs `apt-get -s` for `targets` and throws a `CortexError` (exit 10) when apt fails or
- * would remove a package: a patch run only ever upgrades or downgrades what is installed.
+ * Runs `apt-get -s` for `targets` and throws a `CortexError` (exit 10) when apt fails, would
+ * remove a package, or would change an installed package that is not in `planned`: a run
+ * changes only the packages it planned, saved and recorded. apt resolves dependencies by
+ * itself, so without this check `foo (= 2)` would pull a blacklisted, not whitelisted or
+ * unselected `libfoo1` along, with no saved copy to roll back to. New packages that a
+ * dependency brings in are allowed: they replace nothing.
  */
 export async function simulateChange(
   apt: AptClient,
   targets: readonly string[],
-  options: { allowDowngrades: boolean },
+  options: { allowDowngrades: boolean; planned: readonly { package: string; arch: string }[] },
 ): Promise<void> {
   const result = await apt.simulate(targets, options);
   const output = `${result.stdout}\n${result.stderr}`;
@@ -42,6 +46,26 @@ export async function simulateChange(
       ExitCode.aptFailed,
     );
   }
+
+  const nativeArch = await apt.nativeArch();
+  const plannedNames = new Set(options.planned.map((pkg) => aptName(pkg, nativeArch)));
+  const unplanned = simulation.installs.filter(
+    (install) => install.fromVersion !== null && !plannedNames.has(install.package),
+  );
+  if (unplanned.length > 0) {
+    const changes = unplanned.map(
+      (install) => `${install.package} ${install.fromVersion} -> ${install.toVersion}`,
+    );
+    throw new CortexError(
+      `apt would also change ${changes.join(", ")} on ${apt.environment.root}, which the plan does not include (blacklisted, not whitelisted, held or not selected), so no copy was saved for rollback; refusing, nothing was changed. Allow those packages in patcher_config.json, or upgrade them together by hand.`,
+      ExitCode.aptFailed,
+    );
+  }
+}
+
+/** apt's spelling in `Inst` lines: plain name for the native architecture and `all`. */
+function aptName(pkg: { package: string; arch: string }, nativeArch: string): string {
+  return pkg.arch === nativeArch || pkg.arch === "all" ? pkg.package : `${pkg.package}:${pkg.arch}`;
 }
 
 /** Returns the packages with `automatic` set from `apt-mark showauto`. */

@@ -148,6 +148,27 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
     expect((await lab.versions()).get("foo:all")).toBe("1.0-1 ii");
   });
 
+  test("blacklisted dependency is not upgraded", async () => {
+    // foo 1.0-2 needs libfoo1 1.0-2, so apt would upgrade the blacklisted libfoo1 with it.
+    const lab = await fooLab({
+      v2: { depends: "libfoo1 (= 1.0-2)" },
+      extra: [
+        { name: "libfoo1", version: "1.0-1", arch: "amd64", source: "foo" },
+        { name: "libfoo1", version: "1.0-2", arch: "amd64", source: "foo" },
+      ],
+    });
+    const { db, services, request } = setup(lab, { config: { blacklist: ["libfoo1"] } });
+
+    const error = await rejection(runPatch(request, services));
+    expect(error.exitCode).toBe(ExitCode.aptFailed);
+    expect(error.message).toContain("libfoo1 1.0-1 -> 1.0-2");
+    expect(error.message).toContain("nothing was changed");
+    expect(listHistory(db)).toEqual([]);
+    const versions = await lab.versions();
+    expect(versions.get("foo:all")).toBe("1.0-1 ii");
+    expect(versions.get("libfoo1:amd64")).toBe("1.0-1 ii");
+  });
+
   test("candidate older than the fix", async () => {
     const lab = await fooLab();
     const { services, request } = setup(lab, { fixed: "1.0-3" });
