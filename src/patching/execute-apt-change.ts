@@ -47,6 +47,8 @@ export async function simulateChange(
     );
   }
 
+  // NOTE: this also rejects a needed upgrade of another source package that no policy
+  // excludes; adding it to the plan, saved and recorded, would let such upgrades through.
   const nativeArch = await apt.nativeArch();
   const plannedNames = new Set(options.planned.map((pkg) => aptName(pkg, nativeArch)));
   const unplanned = simulation.installs.filter(
