@@ -14,6 +14,7 @@ import { saveScan } from "../store/scan-store.ts";
 import { compareDebianVersions } from "../versioning/debian-version.ts";
 import { applyNvdRatings } from "./apply-nvd-ratings.ts";
 import { countBySeverity } from "./count-by-severity.ts";
+import type { Finding } from "./finding.ts";
 import { scanDataFreshness } from "./scan-data-freshness.ts";
 import { scanEcosystems } from "./scan-ecosystems.ts";
 import type { ScanResult, UncheckedPackage } from "./scan-result.ts";
@@ -113,28 +114,10 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
     findings: findings.length,
   });
 
-  let pendingNvd = new Set<string>();
-  if (!request.offline && request.nvd && services.config.nvdEnabled) {
-    const unrated = findings.filter((finding) => finding.severity === "unknown");
-    const cveIds = [...new Set(unrated.flatMap((finding) => cveIdsOf(finding)))];
-    if (cveIds.length > 0) {
-      const nvd = await fillNvdRatings(cveIds, {
-        db: services.db,
-        config: services.config,
-        fetch: services.fetch,
-        now: services.now,
-        log: services.log,
-      });
-      pendingNvd = new Set(nvd.pending);
-    }
-  }
-  findings = applyNvdRatings(services.db, findings, pendingNvd);
+  findings = await rateFromNvd(findings, request, services);
 
   const finishedAt = services.now();
-  // An online scan has just refreshed the data; an offline one can reuse the earlier reading.
-  const dataRefreshedAt = request.offline
-    ? freshness.refreshedAt
-    : scanDataFreshness(services.db, ecosystem).refreshedAt;
+  const dataRefreshedAt = freshness.refreshedAt;
   const staleness = staleDataWarning(dataRefreshedAt, finishedAt, services.config.maxDataAgeDays);
   if (staleness) warnings.push(staleness);
 
@@ -156,6 +139,34 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
   };
   scan.id = saveScan(services.db, scan);
   return scan;
+}
+
+/**
+ * Rates findings that have no rating from NVD: online scans first ask NVD for
+ * the unrated CVE ids within the configured time budget, then every scan applies
+ * the NVD results cached in the database.
+ */
+async function rateFromNvd(
+  findings: Finding[],
+  request: ScanRequest,
+  services: ScanServices,
+): Promise<Finding[]> {
+  let pending = new Set<string>();
+  if (!request.offline && request.nvd && services.config.nvdEnabled) {
+    const unrated = findings.filter((finding) => finding.severity === "unknown");
+    const cveIds = [...new Set(unrated.flatMap((finding) => cveIdsOf(finding)))];
+    if (cveIds.length > 0) {
+      const nvd = await fillNvdRatings(cveIds, {
+        db: services.db,
+        config: services.config,
+        fetch: services.fetch,
+        now: services.now,
+        log: services.log,
+      });
+      pending = new Set(nvd.pending);
+    }
+  }
+  return applyNvdRatings(services.db, findings, pending);
 }
 
 /**
