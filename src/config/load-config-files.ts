@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { inputError } from "../platform/errors.ts";
@@ -16,13 +16,18 @@ export function loadConfigFiles<T extends z.ZodType>(
   let merged: Record<string, unknown> = {};
   for (const directory of directories) {
     const path = join(directory, fileName);
-    let text: string;
+    let text: string | null;
     try {
-      text = readFileSync(path, "utf8");
+      text = readRegularFile(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") continue;
       throw inputError(`failed to read ${path}: ${(error as Error).message}`, error);
+    }
+    if (text === null) {
+      throw inputError(
+        `failed to read ${path}: not a regular file (a FIFO, device or directory); replace it with a JSON file or remove it`,
+      );
     }
     let value: unknown;
     try {
@@ -46,4 +51,19 @@ export function loadConfigFiles<T extends z.ZodType>(
     merged = { ...merged, ...(value as Record<string, unknown>) };
   }
   return schema.parse(merged);
+}
+
+/**
+ * Reads a file as UTF-8, or returns null when it is not a regular file. It opens with
+ * O_NONBLOCK and checks the open descriptor, because opening a FIFO for reading would block
+ * until a writer appears, and a check by path before opening could be raced.
+ */
+function readRegularFile(path: string): string | null {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
 }

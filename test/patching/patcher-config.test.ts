@@ -53,6 +53,21 @@ describe("loadPatcherConfig", () => {
     });
   });
 
+  test("FIFO is rejected, not read", () => {
+    // Reading a FIFO blocks until a writer appears, and a blocked read also delays SIGTERM.
+    const dir = home({});
+    Bun.spawnSync(["mkfifo", join(dir, "patcher_config.json")]);
+    let error: unknown;
+    try {
+      load(dir);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CortexError);
+    expect((error as CortexError).exitCode).toBe(ExitCode.unusableInput);
+    expect((error as CortexError).message).toContain("not a regular file");
+  });
+
   test("later directory wins", () => {
     const dir = home({ "patcher_config.json": { blacklist: ["a"], min_severity: "high" } });
     writeFileSync(join(dir, ".cortex/patcher_config.json"), JSON.stringify({ blacklist: ["b"] }));
