@@ -48,7 +48,7 @@ export async function simulateChange(
   }
 
   // NOTE: this also rejects a needed upgrade of another source package that no policy
-  // excludes; adding it to the plan, saved and recorded, would let such upgrades through.
+  // excludes. Adding such upgrades to the plan, saved and recorded, would let them through.
   const nativeArch = await apt.nativeArch();
   const plannedNames = new Set(options.planned.map((pkg) => aptName(pkg, nativeArch)));
   const unplanned = simulation.installs.filter(
