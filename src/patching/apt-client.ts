@@ -145,9 +145,19 @@ export class AptClient {
     return this.run(["dpkg-repack", ...this.environment.queryArgs, key], { cwd: directory });
   }
 
-  /** Packages apt marks as automatically installed, as `apt-mark showauto` prints them. */
+  /**
+   * Packages apt marks as automatically installed, as `apt-mark showauto` prints them.
+   * Throws when apt-mark fails, since applying without the marks would turn every
+   * upgraded automatic package into a manual one without a word.
+   */
   async showAuto(): Promise<Set<string>> {
     const result = await this.run(["apt-mark", "showauto"]);
+    if (result.exitCode !== 0) {
+      throw new CortexError(
+        `apt-mark showauto failed with exit code ${result.exitCode}, so the automatic/manual marks could not be saved; nothing was changed: ${result.stderr.trim() || result.stdout.trim()}`,
+        ExitCode.aptFailed,
+      );
+    }
     return new Set(
       result.stdout
         .split("\n")

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertHistoryEntry } from "../../src/history/history-store.ts";
+import { acquireRunLock } from "../../src/platform/run-lock.ts";
 import { openDatabase } from "../../src/store/open-database.ts";
 import { createRecordingRunner, runCli } from "../helpers/cli-harness.ts";
 import { historyPackage, patchEntry } from "../history/history-fixtures.ts";
@@ -94,6 +95,20 @@ describe("history command", () => {
     const listed = await cli(["history", "--json", "--data-dir", dataDir]);
     expect(JSON.parse(listed.stdout).entries.map((e: { id: number }) => e.id)).toEqual([2]);
     expect(existsSync(savedFile)).toBe(true);
+  });
+
+  test("prune waits for the patch lock", async () => {
+    // A rollback holding the lock may be reading the saved .deb files that prune deletes.
+    const { dataDir } = dataDirWithEntries();
+    const lock = await acquireRunLock(dataDir, "patch", { waitMs: 0 });
+    let released = false;
+    setTimeout(() => {
+      released = true;
+      lock.release();
+    }, 300);
+    const result = await cli(["history", "prune", "--older-than", "2d", "--data-dir", dataDir]);
+    expect(released).toBe(true);
+    expect(result.exitCode).toBe(0);
   });
 
   test("prune rejects a bad duration", async () => {

@@ -13,9 +13,13 @@ import { loadPatcherConfig } from "../../patching/patcher-config.ts";
 import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS } from "../../patching/run-patch.ts";
 import { inputError, usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
+import { acquireRunLock } from "../../platform/run-lock.ts";
 import { type CortexDatabase, openDatabase } from "../../store/open-database.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
+
+/** How long `history prune` waits for a running patch or rollback to finish. */
+const PRUNE_LOCK_WAIT_MS = 60_000;
 
 /** Adds `cortex security history` (list, `show`, `prune`) and `cortex security rollback`. */
 export function registerHistoryCommands(security: Command, context: CommandContext): void {
@@ -76,7 +80,7 @@ export function registerHistoryCommands(security: Command, context: CommandConte
     )
     .option("--older-than <duration>", "age such as 30d, 12h, 90m or 2w")
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action((options) => {
+    .action(async (options) => {
       const { deps } = context;
       const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
       const ageMs =
@@ -84,13 +88,19 @@ export function registerHistoryCommands(security: Command, context: CommandConte
           ? loadPatcherConfig(pathInputs).savedPackageRetentionDays * 86_400_000
           : parseDuration(options.olderThan);
       const dataDir = resolveDataDir(options.dataDir, pathInputs);
-      withDatabase(context, options.dataDir, (db) => {
-        const cutoff = new Date(deps.now().getTime() - ageMs);
-        const result = pruneHistory(db, dataDir, cutoff);
-        deps.stdout.write(
-          `Removed ${result.removedEntries.length} entries started before ${cutoff.toISOString()} and ${result.removedFiles} saved .deb files.\n`,
-        );
-      });
+      // The patch lock keeps prune from deleting saved .deb files that a running rollback uses.
+      const lock = await acquireRunLock(dataDir, "patch", { waitMs: PRUNE_LOCK_WAIT_MS });
+      try {
+        withDatabase(context, options.dataDir, (db) => {
+          const cutoff = new Date(deps.now().getTime() - ageMs);
+          const result = pruneHistory(db, dataDir, cutoff);
+          deps.stdout.write(
+            `Removed ${result.removedEntries.length} entries started before ${cutoff.toISOString()} and ${result.removedFiles} saved .deb files.\n`,
+          );
+        });
+      } finally {
+        lock.release();
+      }
     });
 
   security
