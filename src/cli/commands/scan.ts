@@ -28,7 +28,10 @@ export function registerScanCommand(security: Command, context: CommandContext):
       "list the known vulnerabilities of the installed packages. Online by default: asks OSV, caches answers for 24 hours, and fills missing ratings from NVD; --offline uses only the local database",
     )
     .option("--all", "scan every installed package (the default)")
-    .option("--package <name>", "scan only this binary or source package, or NAME:ARCH for one architecture")
+    .option(
+      "--package <name>",
+      "scan only this binary or source package, or NAME:ARCH for one architecture",
+    )
     .option("--critical", "scan now and show only critical findings (unrated ones are hidden)")
     .option(
       "--severity <list>",
