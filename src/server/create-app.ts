@@ -42,6 +42,14 @@ export function createStatusApp(sources: StatusSources, options: StatusAppOption
     c.header("Cache-Control", "no-store");
     c.header("X-Content-Type-Options", "nosniff");
   });
+  // Hono runs the GET handler for a HEAD request and drops the body, so Bun would send
+  // `Content-Length: 0`. RFC 9110 section 8.6 allows only the length of the GET's body.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.req.method !== "HEAD") return;
+    const body = await c.res.clone().arrayBuffer();
+    c.header("Content-Length", String(body.byteLength));
+  });
   if (options.token !== undefined) app.use("*", bearerAuth(options.token));
 
   app.get("/healthz", (c) => {

@@ -364,6 +364,19 @@ describe("routing", () => {
     expect(await response.text()).toBe("");
   });
 
+  for (const path of STATUS_PATHS) {
+    test(`HEAD ${path} has GET's headers`, async () => {
+      const { app } = appWith();
+      const get = await app.request(path);
+      const getBytes = (await get.arrayBuffer()).byteLength;
+      const head = await app.request(path, { method: "HEAD" });
+      expect(head.status).toBe(get.status);
+      expect(head.headers.get("content-type")).toBe(get.headers.get("content-type"));
+      expect(head.headers.get("content-length")).toBe(String(getBytes));
+      expect(head.headers.get("cache-control")).toBe("no-store");
+    });
+  }
+
   test("source failure is 500 and logged", async () => {
     const sources = fakeSources({
       latestScan: () => {

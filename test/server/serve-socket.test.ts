@@ -34,6 +34,15 @@ describe("status server over a socket", () => {
     expect(body.lastScan.scanId).toBe(7);
   });
 
+  test("HEAD sends GET's Content-Length", async () => {
+    const get = await fetch(`${base}/status`, authorized);
+    const head = await fetch(`${base}/status`, { ...authorized, method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(get.headers.get("content-length"));
+    expect(Number(head.headers.get("content-length"))).toBeGreaterThan(0);
+    expect(await head.text()).toBe("");
+  });
+
   test("rejects a request without the token", async () => {
     const response = await fetch(`${base}/status`);
     expect(response.status).toBe(401);
