@@ -74,7 +74,9 @@ export function createStatusApp(sources: StatusSources, options: StatusAppOption
     const query = parseVulnerabilityQuery(queryOf(c.req.url));
     const scan = await sources.latestScan();
     if (scan === null) {
-      return c.json({ error: "no scan has been recorded yet: run cortex security scan" }, 404);
+      const error =
+        "no full scan of this host (/) is recorded, and scans made with --root or --package are not served: run cortex security scan without those options";
+      return c.json({ error }, 404);
     }
     const findings = scan.findings.filter(
       (finding) =>

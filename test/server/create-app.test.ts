@@ -191,7 +191,9 @@ describe("GET /vulnerabilities", () => {
       fakeSources({ latestScan: () => null }),
     );
     expect(response.status).toBe(404);
-    expect(body.error).toContain("no scan has been recorded");
+    expect(body.error).toBe(
+      "no full scan of this host (/) is recorded, and scans made with --root or --package are not served: run cortex security scan without those options",
+    );
   });
 
   const invalidQueries: [string, string][] = [
