@@ -15,3 +15,14 @@ export const DEFAULT_ON_CALENDAR: Record<Frequency, string> = {
 export function onCalendarOf(schedule: Pick<Schedule, "frequency" | "onCalendar">): string {
   return schedule.onCalendar ?? DEFAULT_ON_CALENDAR[schedule.frequency];
 }
+
+/**
+ * Formats when the schedule runs, for messages: `daily at *-*-* 03:30:00` for a default time.
+ * An `--on-calendar` expression such as `minutely` need not match the frequency, so it is shown
+ * as the expression with the default it replaces.
+ */
+export function describeTiming(schedule: Pick<Schedule, "frequency" | "onCalendar">): string {
+  const defaultTime = DEFAULT_ON_CALENDAR[schedule.frequency];
+  if (schedule.onCalendar === null) return `${schedule.frequency} at ${defaultTime}`;
+  return `OnCalendar=${schedule.onCalendar}, in place of the ${schedule.frequency} default ${defaultTime}`;
+}

@@ -194,6 +194,24 @@ describe("schedule create", () => {
     expect(again.stderr).toContain("schedule nightly already exists");
   });
 
+  test("create with --on-calendar names it", async () => {
+    const s = setup();
+    const created = await s.cli([
+      "create",
+      "often",
+      "--frequency",
+      "daily",
+      "--on-calendar",
+      "minutely",
+      "--data-dir",
+      s.dataDir,
+    ]);
+    expect(created.exitCode).toBe(0);
+    expect(created.stdout).toContain(
+      "Created schedule often: OnCalendar=minutely, in place of the daily default *-*-* 03:30:00, scan only.",
+    );
+  });
+
   test("unknown frequency is a usage error", async () => {
     const s = setup();
     const result = await s.cli(["create", "x", "--frequency", "hourly", "--data-dir", s.dataDir]);

@@ -13,7 +13,7 @@ import {
   formatScheduleTable,
 } from "../../scheduler/format-schedules.ts";
 import { installTimer, removeTimer, SYSTEM_UNIT_DIR } from "../../scheduler/install-timer.ts";
-import { onCalendarOf } from "../../scheduler/on-calendar.ts";
+import { describeTiming } from "../../scheduler/on-calendar.ts";
 import { runSchedule } from "../../scheduler/run-schedule.ts";
 import { FREQUENCIES, SCHEDULE_STRATEGIES, type Schedule } from "../../scheduler/schedule.ts";
 import { assertScheduleId, timerUnitName } from "../../scheduler/schedule-id.ts";
@@ -246,7 +246,7 @@ function registerInstallTimer(schedule: Command, context: CommandContext): void 
       deps.stdout.write(`Wrote ${result.timerPath} and ${result.servicePath} (${verified}).\n`);
       if (result.enabled) {
         deps.stdout.write(
-          `Enabled and started ${timerUnitName(id)}: it runs at ${onCalendarOf(found)}. Check it with: systemctl list-timers ${timerUnitName(id)}\n`,
+          `Enabled and started ${timerUnitName(id)} (${describeTiming(found)}). Check it with: systemctl list-timers ${timerUnitName(id)}\n`,
         );
         return;
       }
@@ -330,7 +330,7 @@ function describeSchedule(schedule: Schedule): string {
     ? `scan and patch with strategy ${schedule.strategy}`
     : "scan only";
   const mode = schedule.offline ? ", offline" : "";
-  return `${schedule.frequency} at ${onCalendarOf(schedule)}, ${work}${mode}`;
+  return `${describeTiming(schedule)}, ${work}${mode}`;
 }
 
 /** Quotes `word` for a POSIX shell, so that a printed command can be pasted as it is. */
