@@ -325,7 +325,7 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("schedule timers", () => {
     expect(forced.exitCode).toBe(0);
     expect(readdirSync(s.unitDir)).toEqual([]);
     const shown = await s.cli(["show", "nightly", "--data-dir", s.dataDir]);
-    expect(shown.exitCode).toBe(2);
+    expect(shown.exitCode).toBe(3);
     expect(shown.stderr).toContain("schedule nightly not found");
   });
 
@@ -542,7 +542,18 @@ describe("schedule run", () => {
   test("unknown schedule names the data directory", async () => {
     const s = setup();
     const result = await s.cli(["run", "nope", "--data-dir", s.dataDir]);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain(`schedule nope not found in data directory ${s.dataDir}`);
   });
+
+  // Exit code 3, unusable input, as for a missing history entry: the id is valid but names nothing.
+  for (const subcommand of ["show", "run", "delete", "install-timer", "remove-timer"]) {
+    test(`${subcommand} of unknown schedule is exit 3`, async () => {
+      const s = setup();
+      const extra = subcommand.endsWith("-timer") ? ["--unit-dir", s.unitDir] : [];
+      const result = await s.cli([subcommand, "nope", ...extra, "--data-dir", s.dataDir]);
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain("schedule nope not found");
+    });
+  }
 });

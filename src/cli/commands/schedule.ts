@@ -3,7 +3,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { loadCortexConfig } from "../../config/cortex-config.ts";
 import { loadPatcherConfig } from "../../patching/patcher-config.ts";
 import { runPatch } from "../../patching/run-patch.ts";
-import { usageError } from "../../platform/errors.ts";
+import { inputError, usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { runScan } from "../../scan/run-scan.ts";
 import { storeNewSchedule, validateScheduleRequest } from "../../scheduler/create-schedule.ts";
@@ -312,7 +312,7 @@ async function removeScheduleTimer(
 function loadSchedule(db: CortexDatabase, id: string, dataDir: string): Schedule {
   const found = getSchedule(db, id);
   if (found === null) {
-    throw usageError(
+    throw inputError(
       `schedule ${id} not found in data directory ${dataDir}; list schedules with "cortex security schedule list --data-dir ${dataDir}", or pass the --data-dir it was created with`,
     );
   }
