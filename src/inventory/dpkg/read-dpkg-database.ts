@@ -1,5 +1,6 @@
+import { lstat } from "node:fs/promises";
 import { inputError, isCortexError } from "../../platform/errors.ts";
-import { listDirectoryInRoot, readTextInRoot } from "../../platform/root-fs.ts";
+import { listDirectoryInRoot, readTextInRoot, resolveInRoot } from "../../platform/root-fs.ts";
 import { type InstalledPackage, packageKey } from "../installed-package.ts";
 import { parseDpkgStatus } from "./parse-dpkg-status.ts";
 
@@ -20,8 +21,9 @@ export interface DpkgDatabase {
 /**
  * Reads the dpkg database of the system mounted at `root` (`/` for this host): the status
  * file and, when present, every file of `status.d/` in name order. Paths are resolved
- * inside `root` (see `resolveInRoot`). A `status.d/` entry that is empty or damaged is
- * skipped with a warning, and so is a damaged status file when `status.d/` provides packages.
+ * inside `root` (see `resolveInRoot`). A `status.d/` entry that is empty, damaged or a broken
+ * link is skipped with a warning, and so is a damaged status file when `status.d/` provides
+ * packages.
  *
  * Throws `inputError` when neither exists, or when together they list no installed package.
  */
@@ -63,7 +65,11 @@ export async function readDpkgDatabase(root: string): Promise<DpkgDatabase> {
     const path = `${STATUS_DIRECTORY}/${entryName}`;
     const hostPath = hostPathOf(root, path);
     try {
-      const text = (await readTextInRoot(root, path)) ?? "";
+      const text = await readTextInRoot(root, path);
+      if (text === null) {
+        warnings.push(`${await describeMissingEntry(root, entryName, hostPath)} File skipped.`);
+        continue;
+      }
       const contents = parseDpkgStatus(text, hostPath, { missingStatus: "installed" });
       addFile(contents.packages, contents.warnings, hostPath);
     } catch (error) {
@@ -95,6 +101,24 @@ export async function readDpkgDatabase(root: string): Promise<DpkgDatabase> {
 
   warnings.push(...(await checkJournal(root)));
   return { packages: [...byKey.values()], warnings, statusPaths };
+}
+
+/**
+ * Describes why a listed `status.d/` entry has no file to read: it is a symbolic link whose
+ * target does not exist inside `root`, or it was removed after the directory was listed.
+ */
+async function describeMissingEntry(
+  root: string,
+  entryName: string,
+  hostPath: string,
+): Promise<string> {
+  const directory = await resolveInRoot(root, STATUS_DIRECTORY);
+  const entryStats = await lstat(`${directory}/${entryName}`).catch(() => null);
+  if (entryStats?.isSymbolicLink()) {
+    const target = await resolveInRoot(root, `${STATUS_DIRECTORY}/${entryName}`);
+    return `${hostPath} is a broken symbolic link: its target ${target} does not exist. Fix or remove the link.`;
+  }
+  return `${hostPath} was removed while the directory was being read.`;
 }
 
 /**

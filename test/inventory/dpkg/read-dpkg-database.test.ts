@@ -152,6 +152,19 @@ describe("readDpkgDatabase", () => {
     expect(database.warnings[0]).toContain("Failed to read /var/lib/dpkg/status.d/subdir");
   });
 
+  test("broken link inside status.d warns", async () => {
+    const root = await trees.create({
+      "var/lib/dpkg/status": await fixture("scalibr/single"),
+      "var/lib/dpkg/status.d/gone": { symlink: "/srv/dpkg/gone" },
+    });
+    const database = await readDpkgDatabase(root);
+
+    expect(database.packages.map(packageKey)).toEqual(["acl:amd64"]);
+    expect(database.warnings).toEqual([
+      `${root}/var/lib/dpkg/status.d/gone is a broken symbolic link: its target ${root}/srv/dpkg/gone does not exist. Fix or remove the link. File skipped.`,
+    ]);
+  });
+
   test("unmerged dpkg journal warns", async () => {
     const root = await trees.create({
       "var/lib/dpkg/status": await fixture("scalibr/single"),
