@@ -14,6 +14,7 @@ import { saveScan } from "../store/scan-store.ts";
 import { compareDebianVersions } from "../versioning/debian-version.ts";
 import { applyNvdRatings } from "./apply-nvd-ratings.ts";
 import { countBySeverity } from "./count-by-severity.ts";
+import { dataAge } from "./data-age.ts";
 import type { Finding } from "./finding.ts";
 import { scanDataFreshness } from "./scan-data-freshness.ts";
 import { scanEcosystems } from "./scan-ecosystems.ts";
@@ -220,8 +221,8 @@ export function staleDataWarning(
   now: Date,
   maxDataAgeDays: number,
 ): string | null {
-  if (refreshedAt === null) return "the advisory data has no recorded refresh time";
-  const ageDays = (now.getTime() - refreshedAt.getTime()) / 86_400_000;
-  if (ageDays <= maxDataAgeDays) return null;
-  return `the advisory data is ${Math.floor(ageDays)} days old, older than the maximum age of ${maxDataAgeDays} days: run \`cortex security db import\` with a newer file or scan online`;
+  const { ageSeconds, stale } = dataAge(refreshedAt, now, maxDataAgeDays);
+  if (ageSeconds === null) return "the advisory data has no recorded refresh time";
+  if (!stale) return null;
+  return `the advisory data is ${Math.floor(ageSeconds / 86_400)} days old, older than the maximum age of ${maxDataAgeDays} days: run \`cortex security db import\` with a newer file or scan online`;
 }

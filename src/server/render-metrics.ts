@@ -1,6 +1,6 @@
+import { secondsSince } from "../scan/data-age.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import { SEVERITIES } from "../severity/severity.ts";
-import { secondsSince } from "./status-report.ts";
 import type { EcosystemFreshness } from "./status-sources.ts";
 
 /** Content type of the Prometheus text exposition format, version 0.0.4. */

@@ -1,3 +1,4 @@
+import { dataAge } from "../scan/data-age.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { SeverityCounts } from "../severity/severity.ts";
 import type {
@@ -95,18 +96,12 @@ export function advisoryDataAge(
   now: Date,
   maxDataAgeDays: number,
 ): AdvisoryDataAge {
-  const ageSeconds = secondsSince(freshness.refreshedAt, now);
+  const { ageSeconds, stale } = dataAge(freshness.refreshedAt, now, maxDataAgeDays);
   return {
     ecosystem: freshness.ecosystem,
     refreshedAt: freshness.refreshedAt,
     ageSeconds,
-    stale: ageSeconds === null || ageSeconds > maxDataAgeDays * 86_400,
+    stale,
     recordCount: freshness.recordCount,
   };
-}
-
-/** Whole seconds from `then` to `now`, at least 0, or null when `then` is null. */
-export function secondsSince(then: Date | null, now: Date): number | null {
-  if (then === null) return null;
-  return Math.max(0, Math.floor((now.getTime() - then.getTime()) / 1000));
 }

@@ -1,4 +1,5 @@
 import { formatAge } from "../../platform/format-age.ts";
+import { dataAge } from "../../scan/data-age.ts";
 import {
   advisoryCountsByEcosystem,
   countAdvisories,
@@ -62,10 +63,7 @@ export function collectDbStatus(
 
   const ecosystems = names.map((ecosystem): EcosystemStatus => {
     const freshness = dataFreshness(db, ecosystem);
-    const ageSeconds =
-      freshness.refreshedAt === null
-        ? null
-        : Math.max(0, (now.getTime() - freshness.refreshedAt.getTime()) / 1000);
+    const { ageSeconds, stale } = dataAge(freshness.refreshedAt, now, maxDataAgeDays);
     return {
       ecosystem,
       recordCount: freshness.recordCount,
@@ -78,7 +76,7 @@ export function collectDbStatus(
           refreshedAt: source.refreshedAt.toISOString(),
         })),
       ageSeconds,
-      stale: ageSeconds === null || ageSeconds > maxDataAgeDays * 86_400,
+      stale,
     };
   });
 

@@ -7,6 +7,7 @@ import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS, runPatch } from "../../patching/run-p
 import { usageError } from "../../platform/errors.ts";
 import { formatAge } from "../../platform/format-age.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
+import { dataAge } from "../../scan/data-age.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP, ROOT_HELP } from "../common-options.ts";
@@ -105,13 +106,14 @@ export function registerPatchCommand(security: Command, context: CommandContext)
             runningKernelRelease: deps.runningKernelRelease,
           },
         );
-        const now = deps.now().getTime();
-        const scanAge = formatAge((now - result.outcome.scanFinishedAt.getTime()) / 1000);
+        const now = deps.now();
+        const scanAge = formatAge((now.getTime() - result.outcome.scanFinishedAt.getTime()) / 1000);
         const { dataRefreshedAt } = result.outcome;
-        const dataAgeSeconds =
-          dataRefreshedAt === null ? null : Math.max(0, (now - dataRefreshedAt.getTime()) / 1000);
-        const dataStale =
-          dataAgeSeconds === null || dataAgeSeconds > config.maxDataAgeDays * 86_400;
+        const { ageSeconds: dataAgeSeconds, stale: dataStale } = dataAge(
+          dataRefreshedAt,
+          now,
+          config.maxDataAgeDays,
+        );
         if (dataStale) {
           log.warn(
             dataAgeSeconds === null
@@ -119,7 +121,7 @@ export function registerPatchCommand(security: Command, context: CommandContext)
               : `the advisory data behind this plan is ${formatAge(dataAgeSeconds)} old, older than the maximum age of ${config.maxDataAgeDays} days: import newer data or scan online`,
           );
         }
-        const dataAge =
+        const dataAgeText =
           dataAgeSeconds === null
             ? "unknown"
             : `${formatAge(dataAgeSeconds)} (data as of ${dataRefreshedAt?.toISOString()})${dataStale ? " - STALE" : ""}`;
@@ -129,7 +131,7 @@ export function registerPatchCommand(security: Command, context: CommandContext)
             applied: options.apply === true,
             historyId: result.historyId,
             exitCode: result.exitCode,
-            dataAgeSeconds: dataAgeSeconds === null ? null : Math.floor(dataAgeSeconds),
+            dataAgeSeconds,
             dataStale,
             plan: result.plan,
             outcome: result.outcome,
@@ -141,7 +143,7 @@ export function registerPatchCommand(security: Command, context: CommandContext)
               root: options.root,
               historyId: result.historyId,
               scanAge,
-              dataAge,
+              dataAge: dataAgeText,
             }),
           );
         }

@@ -1,3 +1,4 @@
+import { dataAge } from "../../scan/data-age.ts";
 import type { Finding } from "../../scan/finding.ts";
 import type { ScanResult, UncheckedPackage } from "../../scan/scan-result.ts";
 import type { SeverityCounts } from "../../severity/severity.ts";
@@ -36,10 +37,7 @@ export function scanToJson(
 ): ScanJson {
   const findings = options.findings ?? scan.findings;
   const counts = options.counts ?? scan.counts;
-  const dataAgeSeconds =
-    scan.dataRefreshedAt === null
-      ? null
-      : Math.max(0, Math.floor((options.now.getTime() - scan.dataRefreshedAt.getTime()) / 1000));
+  const age = dataAge(scan.dataRefreshedAt, options.now, options.maxDataAgeDays);
   return {
     schemaVersion: SCAN_JSON_SCHEMA_VERSION,
     scanId: scan.id,
@@ -51,8 +49,8 @@ export function scanToJson(
     packageCount: scan.packageCount,
     packageFilter: scan.packageFilter,
     dataRefreshedAt: scan.dataRefreshedAt?.toISOString() ?? null,
-    dataAgeSeconds,
-    dataStale: dataAgeSeconds === null || dataAgeSeconds > options.maxDataAgeDays * 86_400,
+    dataAgeSeconds: age.ageSeconds,
+    dataStale: age.stale,
     counts,
     total: findings.length,
     findings,
