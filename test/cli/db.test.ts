@@ -153,6 +153,20 @@ describe("db import", () => {
     expect(result.stderr).toContain("no usable records in");
   });
 
+  test("NVD page of malformed entries exits 3", async () => {
+    const path = join(scratch, "malformed-nvd.json");
+    const entries = [{ foo: 1 }, { cve: { id: "bad" } }];
+    writeFileSync(path, JSON.stringify({ resultsPerPage: 2, vulnerabilities: entries }));
+
+    const result = await db(["import", path], freshDataDir());
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).not.toContain("contains no CVE entries");
+    expect(result.stderr).toContain(
+      `no usable records in ${path}: all 2 were rejected, so nothing was stored. The first reason: NVD CVE entry 1 in ${path} has no cve object`,
+    );
+  });
+
   test("truncated zip exits 3", async () => {
     const whole = new Uint8Array(await Bun.file(SAMPLE_ZIP).arrayBuffer());
     const half = join(scratch, "half.zip");

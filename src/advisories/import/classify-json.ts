@@ -35,9 +35,10 @@ export function classifyJson(value: unknown): JsonDocumentKind {
 }
 
 /**
- * Returns the `cve` objects of an NVD document of kind `nvd-response`,
+ * Returns the `cve` values of an NVD document of kind `nvd-response`,
  * `nvd-response-list` or `nvd-cve`, each with the `timestamp` of the response
- * that carried it (null for a bare `cve` object). Entries without a `cve` object are skipped.
+ * that carried it (null for a bare `cve` object). An entry of `vulnerabilities[]`
+ * without a `cve` key is listed with `cve: undefined`, so that the writer can reject it.
  */
 export function listNvdCves(value: unknown): { cve: unknown; responseTimestamp: string | null }[] {
   const kind = classifyJson(value);
@@ -50,9 +51,8 @@ export function listNvdCves(value: unknown): { cve: unknown; responseTimestamp: 
     const timestamp = typeof response.timestamp === "string" ? response.timestamp : null;
     const entries = Array.isArray(response.vulnerabilities) ? response.vulnerabilities : [];
     for (const entry of entries) {
-      if (isObject(entry) && "cve" in entry) {
-        cves.push({ cve: entry.cve, responseTimestamp: timestamp });
-      }
+      const cve = isObject(entry) ? entry.cve : undefined;
+      cves.push({ cve, responseTimestamp: timestamp });
     }
   }
   return cves;

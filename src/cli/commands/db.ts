@@ -5,10 +5,10 @@ import { importAdvisories } from "../../advisories/import/import-advisories.ts";
 import { acceptedCount, type ImportReport } from "../../advisories/import/import-report.ts";
 import { loadCortexConfig } from "../../config/cortex-config.ts";
 import { ExitCode } from "../../platform/exit-codes.ts";
-import { DATABASE_FILE_NAME, resolveDataDir } from "../../platform/paths.ts";
-import { type CortexDatabase, openDatabase } from "../../store/open-database.ts";
+import { DATABASE_FILE_NAME } from "../../platform/paths.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
+import { withDatabase } from "../with-database.ts";
 import { collectDbStatus, renderDbStatusText } from "./db-status.ts";
 import { registerDbUpdateCommand } from "./db-update.ts";
 
@@ -46,8 +46,9 @@ export function registerDbCommand(security: Command, context: CommandContext): v
           options.json ? `${JSON.stringify(report, null, 2)}\n` : renderImportText(report),
         );
         if (acceptedCount(report) === 0) {
+          const firstReason = report.rejected[0]?.reason ?? "none recorded";
           context.log.error(
-            `no usable records in ${path}: all ${report.rejected.length} were rejected (reasons above); nothing was stored`,
+            `no usable records in ${path}: all ${report.rejected.length} were rejected, so nothing was stored. The first reason: ${firstReason}`,
           );
           context.raiseExitCode(ExitCode.unusableInput);
         }
@@ -63,7 +64,8 @@ export function registerDbCommand(security: Command, context: CommandContext): v
     .action(async (options) => {
       const { deps } = context;
       const config = loadCortexConfig({ env: deps.env, uid: deps.uid, homeDir: deps.homeDir });
-      await withDatabase(context, options.dataDir, async (database, databasePath) => {
+      await withDatabase(context, options.dataDir, async (database, dataDir) => {
+        const databasePath = join(dataDir, DATABASE_FILE_NAME);
         const status = collectDbStatus(database, databasePath, deps.now(), config.maxDataAgeDays);
         deps.stdout.write(
           options.json ? `${JSON.stringify(status, null, 2)}\n` : renderDbStatusText(status),
@@ -88,25 +90,6 @@ export function registerDbCommand(security: Command, context: CommandContext): v
     });
 
   registerDbUpdateCommand(db as unknown as Command, context);
-}
-
-async function withDatabase(
-  context: CommandContext,
-  dataDirOption: string | undefined,
-  action: (database: CortexDatabase, databasePath: string) => Promise<void>,
-): Promise<void> {
-  const { deps } = context;
-  const dataDir = resolveDataDir(dataDirOption, {
-    env: deps.env,
-    uid: deps.uid,
-    homeDir: deps.homeDir,
-  });
-  const database = openDatabase(dataDir);
-  try {
-    await action(database, join(dataDir, DATABASE_FILE_NAME));
-  } finally {
-    database.$client.close();
-  }
 }
 
 function renderImportText(report: ImportReport): string {

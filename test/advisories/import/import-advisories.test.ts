@@ -453,6 +453,24 @@ describe("importAdvisories: NVD JSON", () => {
     );
   });
 
+  test("entries without a cve object are rejected", async () => {
+    const { options } = setup();
+    const entries = [{ foo: 1 }, "CVE-2024-0727", null];
+    const path = scratchFile(
+      "no-cve.json",
+      JSON.stringify({ totalResults: 3, vulnerabilities: entries }),
+    );
+
+    const report = await importAdvisories(path, options);
+
+    expect(report.imported + report.updated + report.unchanged).toBe(0);
+    expect(report.rejected.map((entry) => entry.reason)).toEqual([
+      `NVD CVE entry 1 in ${path} has no cve object; the entry was not used`,
+      `NVD CVE entry 2 in ${path} has no cve object; the entry was not used`,
+      `NVD CVE entry 3 in ${path} has no cve object; the entry was not used`,
+    ]);
+  });
+
   test("empty response page is an input error", async () => {
     const { options } = setup();
     const error = await importError(
