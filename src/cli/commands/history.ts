@@ -14,9 +14,10 @@ import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS } from "../../patching/run-patch.ts";
 import { inputError, usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { acquireRunLock } from "../../platform/run-lock.ts";
-import { type CortexDatabase, openDatabase } from "../../store/open-database.ts";
+import { openDatabase } from "../../store/open-database.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
+import { withDatabase } from "../with-database.ts";
 
 /** How long `history prune` waits for a running patch or rollback to finish. */
 const PRUNE_LOCK_WAIT_MS = 60_000;
@@ -35,9 +36,9 @@ export function registerHistoryCommands(security: Command, context: CommandConte
     .option("--limit <n>", "show at most this many entries")
     .option("--json", 'print {"entries": [...]} on stdout')
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action((options) => {
+    .action(async (options) => {
       const limit = options.limit === undefined ? undefined : parseCount(options.limit, "--limit");
-      withDatabase(context, options.dataDir, (db) => {
+      await withDatabase(context, options.dataDir, (db) => {
         const entries = listHistory(db, { limit });
         if (options.json) {
           const document = {
@@ -56,9 +57,9 @@ export function registerHistoryCommands(security: Command, context: CommandConte
     .argument("<id>", "history entry id")
     .option("--json", "print the entry as JSON, with the plan and the commands")
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action((id, options) => {
+    .action(async (id, options) => {
       const entryId = parseCount(id, "entry id");
-      withDatabase(context, options.dataDir, (db) => {
+      await withDatabase(context, options.dataDir, (db) => {
         const entry = loadHistoryEntry(db, entryId);
         if (entry === null) {
           throw inputError(
@@ -91,7 +92,7 @@ export function registerHistoryCommands(security: Command, context: CommandConte
       // The patch lock keeps prune from deleting saved .deb files that a running rollback uses.
       const lock = await acquireRunLock(dataDir, "patch", { waitMs: PRUNE_LOCK_WAIT_MS });
       try {
-        withDatabase(context, options.dataDir, (db) => {
+        await withDatabase(context, options.dataDir, (db) => {
           const cutoff = new Date(deps.now().getTime() - ageMs);
           const result = pruneHistory(db, dataDir, cutoff);
           deps.stdout.write(
@@ -154,25 +155,6 @@ export function registerHistoryCommands(security: Command, context: CommandConte
         db.$client.close();
       }
     });
-}
-
-function withDatabase(
-  context: CommandContext,
-  dataDirOption: string | undefined,
-  use: (db: CortexDatabase) => void,
-): void {
-  const { deps } = context;
-  const dataDir = resolveDataDir(dataDirOption, {
-    env: deps.env,
-    uid: deps.uid,
-    homeDir: deps.homeDir,
-  });
-  const db = openDatabase(dataDir);
-  try {
-    use(db);
-  } finally {
-    db.$client.close();
-  }
 }
 
 function parseCount(text: string, name: string): number {
