@@ -8,13 +8,13 @@ export const DEFAULT_OSV_URL = "https://api.osv.dev";
 /** Default NVD CVE API 2.0 endpoint; `?cveId=` is added to it. */
 export const DEFAULT_NVD_URL = "https://services.nvd.nist.gov/rest/json/cves/2.0";
 
+/** An http or https URL: Bun's fetch would also read file: URLs from the local disk. */
+const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
+
 /**
  * `config.json`: data sources, cache lifetime and maximum data age. Every key
  * is optional; unknown keys are rejected so that a typo is not silently ignored.
  */
-/** An http or https URL: Bun's fetch would also read file: URLs from the local disk. */
-const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
-
 export const cortexConfigSchema = z
   .object({
     osvUrl: httpUrl.optional(),

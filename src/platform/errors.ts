@@ -1,8 +1,8 @@
 import { ExitCode } from "./exit-codes.ts";
 
 /**
- * The one error type that commands throw on purpose. `main.ts` turns its
- * `exitCode` into the process exit status; anything else is an internal error.
+ * The one error type that commands throw on purpose. `run` in src/cli/run.ts returns its
+ * `exitCode`, which main.ts exits with; any other error is an internal error (exit 70).
  */
 export class CortexError extends Error {
   readonly exitCode: ExitCode;

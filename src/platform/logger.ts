@@ -6,7 +6,7 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** Printed only with --verbose or CORTEX_DEBUG=1. */
+  /** Printed only when the environment sets CORTEX_DEBUG=1. */
   debug(message: string): void;
 }
 

@@ -17,10 +17,6 @@ export function isSeverity(value: string): value is Severity {
   return (SEVERITIES as readonly string[]).includes(value);
 }
 
-export function isRatedSeverity(value: string): value is RatedSeverity {
-  return (RATED_SEVERITIES_ASCENDING as readonly string[]).includes(value);
-}
-
 /**
  * Where a finding's severity came from. `debian-urgency` and `ubuntu-priority`
  * are the distro's per-package ratings; `osv-cvss` is computed from the

@@ -108,7 +108,7 @@ export function registerScanCommand(security: Command, context: CommandContext):
 
         if (!scan.complete) {
           log.warn(
-            `scan incomplete: ${scan.unchecked.length} source packages could not be checked (listed above); run again when the advisory source is reachable`,
+            `scan incomplete: ${scan.unchecked.length} source packages could not be checked (listed in the report); run again when the advisory source is reachable`,
           );
           context.raiseExitCode(ExitCode.incomplete);
         }
