@@ -6,6 +6,7 @@ import { isCortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
 import type { Logger } from "../platform/logger.ts";
 import { acquireRunLock, type RunLock } from "../platform/run-lock.ts";
+import { dataAge } from "../scan/data-age.ts";
 import type { ScanRequest, ScanServices } from "../scan/run-scan.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
@@ -17,8 +18,6 @@ import {
   recordRunEnd,
   recordRunStart,
 } from "./schedule-store.ts";
-
-const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
 /**
  * How long a run waits for another run of the same schedule before failing with exit code 6.
@@ -240,9 +239,9 @@ async function patchAfterScan(
 function staleDataWarning(scan: ScanResult, config: CortexConfig, now: Date): string | null {
   if (scan.dataRefreshedAt === null) return null;
   if (scan.warnings.some((warning) => warning.includes("older than the maximum"))) return null;
-  const ageDays = (now.getTime() - scan.dataRefreshedAt.getTime()) / MS_PER_DAY;
-  if (ageDays <= config.maxDataAgeDays) return null;
-  return `advisory data is ${Math.floor(ageDays)} days old (refreshed ${scan.dataRefreshedAt.toISOString()}), older than the maximum data age of ${config.maxDataAgeDays} days; import fresh data with "cortex security db import"`;
+  const { ageSeconds, stale } = dataAge(scan.dataRefreshedAt, now, config.maxDataAgeDays);
+  if (ageSeconds === null || !stale) return null;
+  return `advisory data is ${Math.floor(ageSeconds / 86_400)} days old (refreshed ${scan.dataRefreshedAt.toISOString()}), older than the maximum data age of ${config.maxDataAgeDays} days; import fresh data with "cortex security db import"`;
 }
 
 function finishRun(services: ScheduleRunServices, runId: number, end: RunEnd): ScheduleRunResult {
