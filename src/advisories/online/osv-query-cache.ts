@@ -9,11 +9,12 @@ export function osvQueryKey(query: OsvPackageQuery): string {
 }
 
 /**
- * Loads the cached vulnerability ids of the queries fetched at or after `freshSince`.
- * Returns them by `osvQueryKey`; queries without a fresh row are absent.
+ * Loads the cached vulnerability ids of the queries whose results the OSV server at `osvUrl`
+ * returned at or after `freshSince`. Returns them by `osvQueryKey`; queries without a fresh row are absent.
  */
 export function loadFreshOsvQueries(
   db: CortexDatabase,
+  osvUrl: string,
   queries: readonly OsvPackageQuery[],
   freshSince: Date,
 ): Map<string, string[]> {
@@ -32,6 +33,7 @@ export function loadFreshOsvQueries(
         .from(osvQueryCache)
         .where(
           and(
+            eq(osvQueryCache.osvUrl, osvUrl),
             eq(osvQueryCache.ecosystem, ecosystem),
             inArray(osvQueryCache.name, chunk),
             gte(osvQueryCache.fetchedAt, freshSince),
@@ -48,18 +50,20 @@ export function loadFreshOsvQueries(
 }
 
 /**
- * Stores the vulnerability ids of successful lookups, replacing older rows. Callers
- * pass only lookups whose every record was fetched: an empty list means "checked,
- * no vulnerabilities", never "the lookup failed".
+ * Stores the vulnerability ids of successful lookups at the OSV server at `osvUrl`, replacing
+ * older rows of that server. Callers pass only lookups whose every record was fetched: an
+ * empty list means "checked, no vulnerabilities", never "the lookup failed".
  */
 export function saveOsvQueries(
   db: CortexDatabase,
+  osvUrl: string,
   results: readonly { query: OsvPackageQuery; vulnerabilityIds: string[] }[],
   fetchedAt: Date,
 ): void {
   db.transaction((tx) => {
     for (const { query, vulnerabilityIds } of results) {
       const row = {
+        osvUrl,
         ecosystem: query.ecosystem,
         name: query.name,
         version: query.version,
@@ -69,7 +73,12 @@ export function saveOsvQueries(
       tx.insert(osvQueryCache)
         .values(row)
         .onConflictDoUpdate({
-          target: [osvQueryCache.ecosystem, osvQueryCache.name, osvQueryCache.version],
+          target: [
+            osvQueryCache.osvUrl,
+            osvQueryCache.ecosystem,
+            osvQueryCache.name,
+            osvQueryCache.version,
+          ],
           set: { vulnerabilityIdsJson: row.vulnerabilityIdsJson, fetchedAt },
         })
         .run();

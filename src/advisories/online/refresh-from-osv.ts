@@ -61,8 +61,8 @@ interface Lookup {
  * Brings the stored OSV data up to date for source package versions, then caches
  * which ids affect each of them.
  *
- * Queries with a result cached within `cacheTtlHours` are skipped unless `refresh`
- * is set. The rest go to `POST /v1/querybatch`; the records it lists that are not
+ * Queries whose results the same OSV server (`osvUrl`, trailing slashes ignored) returned
+ * within `cacheTtlHours` are skipped unless `refresh` is set. The rest go to `POST /v1/querybatch`; the records it lists that are not
  * stored, or stored with an older `modified`, are fetched (see `planRecordFetches`)
  * with at most 16 requests in flight, validated and stored. A query is cached only
  * when every record it listed is stored. A failed request, a 404 for a listed id or
@@ -79,7 +79,10 @@ export async function refreshFromOsv(
   const now = deps.now();
   const unique = [...new Map(queries.map((query) => [osvQueryKey(query), query])).values()];
   const freshSince = new Date(now.getTime() - deps.config.cacheTtlHours * 3_600_000);
-  const cached = deps.refresh ? new Map() : loadFreshOsvQueries(deps.db, unique, freshSince);
+  const osvUrl = deps.config.osvUrl.replace(/\/+$/, "");
+  const cached = deps.refresh
+    ? new Map()
+    : loadFreshOsvQueries(deps.db, osvUrl, unique, freshSince);
   const stale = unique.filter((query) => !cached.has(osvQueryKey(query)));
 
   let done = unique.length - stale.length;
@@ -100,7 +103,7 @@ export async function refreshFromOsv(
     now: deps.now,
     log: deps.log,
   });
-  const client = new OsvClient(http, deps.config.osvUrl.replace(/\/+$/, ""));
+  const client = new OsvClient(http, osvUrl);
   deps.log.debug(`looking up ${stale.length} source packages at ${deps.config.osvUrl}`);
 
   const unchecked: UncheckedPackage[] = [];
@@ -141,6 +144,7 @@ export async function refreshFromOsv(
   }
   saveOsvQueries(
     deps.db,
+    osvUrl,
     completed.map((lookup) => ({ query: lookup.query, vulnerabilityIds: uniqueIds(lookup) })),
     now,
   );

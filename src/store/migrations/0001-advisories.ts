@@ -37,12 +37,13 @@ CREATE TABLE advisory_imports (
   rejected INTEGER NOT NULL
 );
 CREATE TABLE osv_query_cache (
+  osv_url TEXT NOT NULL,
   ecosystem TEXT NOT NULL,
   name TEXT NOT NULL,
   version TEXT NOT NULL,
   vulnerability_ids_json TEXT NOT NULL,
   fetched_at INTEGER NOT NULL,
-  PRIMARY KEY (ecosystem, name, version)
+  PRIMARY KEY (osv_url, ecosystem, name, version)
 );
 CREATE TABLE nvd_cache (
   cve_id TEXT PRIMARY KEY NOT NULL,

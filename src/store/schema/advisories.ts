@@ -57,10 +57,15 @@ export const advisoryImports = sqliteTable("advisory_imports", {
   rejected: integer("rejected").notNull(),
 });
 
-/** Cached answer of OSV for one (ecosystem, source name, source version) query. */
+/**
+ * Cached result of one OSV server for one (ecosystem, source name, source version) query.
+ * Keyed by the server too, because a mirror set with `CORTEX_OSV_URL` may return other results.
+ */
 export const osvQueryCache = sqliteTable(
   "osv_query_cache",
   {
+    /** Base URL of the OSV API that returned the result, without a trailing slash. */
+    osvUrl: text("osv_url").notNull(),
     ecosystem: text("ecosystem").notNull(),
     name: text("name").notNull(),
     version: text("version").notNull(),
@@ -68,7 +73,7 @@ export const osvQueryCache = sqliteTable(
     vulnerabilityIdsJson: text("vulnerability_ids_json").notNull(),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.ecosystem, table.name, table.version] })],
+  (table) => [primaryKey({ columns: [table.osvUrl, table.ecosystem, table.name, table.version] })],
 );
 
 /** Cached NVD CVE API answer for one CVE id. */

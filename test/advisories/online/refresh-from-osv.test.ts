@@ -203,6 +203,36 @@ describe("refreshFromOsv cache", () => {
     );
   });
 
+  test("another OSV server is asked again", async () => {
+    const mirror = startRecordedMock();
+    try {
+      await refreshFromOsv(ubuntuQueries(), deps());
+      clock = new Date(START.getTime() + HOUR);
+
+      const switched = await refreshFromOsv(ubuntuQueries(), deps({ config: mockConfig(mirror) }));
+      expect(mirror.requestsTo("/v1/querybatch")).toHaveLength(1);
+      expect(switched.unchecked).toEqual([]);
+      expect(cachedQueries()).toHaveLength(26);
+
+      const before = mock.requests.length;
+      const back = await refreshFromOsv(ubuntuQueries(), deps());
+      expect(back.requests).toBe(0);
+      expect(mock.requests.length).toBe(before);
+    } finally {
+      await mirror.stop();
+    }
+  });
+
+  test("trailing slash keeps the same cache", async () => {
+    await refreshFromOsv(ubuntuQueries(), deps());
+    const before = mock.requests.length;
+
+    const config = mockConfig(mock, { osvUrl: `${mock.osvUrl}/` });
+    const result = await refreshFromOsv(ubuntuQueries(), deps({ config }));
+    expect(result.requests).toBe(0);
+    expect(mock.requests.length).toBe(before);
+  });
+
   test("cache rows keep only the asked ecosystem", async () => {
     await refreshFromOsv(debian9Queries(), deps());
     const result = await refreshFromOsv(
