@@ -102,8 +102,11 @@ export interface PatchRunResult {
  * root if it is at most 24 hours old), ask apt for candidates, plan, and with `apply`
  * apply the plan (see `applyPlan`). Used by `cortex security patch` and by scheduled runs.
  *
- * Throws `CortexError` for refusals that change nothing: not root (5), another patch run
- * (6), apt lock timeout during `apt-get update` (7), no usable scan (3).
+ * Throws `CortexError` for refusals that change nothing: no usable scan or a `packageName`
+ * that is not installed (3), not root (5), another patch or rollback run (6), apt lock timeout
+ * during `apt-get update` (7), a failed `apt-cache policy` (10). Applying also throws for an
+ * interrupted dpkg (8), too little free space (9), and a rejected simulation, a failed
+ * `apt-mark showauto` or a failed package save (10).
  */
 export async function runPatch(
   request: PatchRequest,
