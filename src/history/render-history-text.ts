@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from "../platform/escape-control-characters.ts";
 import type { HistoryEntry } from "./history-entry.ts";
 import type { RollbackPlan } from "./plan-rollback.ts";
 
@@ -18,7 +19,7 @@ export function renderHistoryList(entries: readonly HistoryEntry[]): string {
           : "";
     return `#${entry.id}  ${entry.startedAt.toISOString()}  ${entry.kind.padEnd(8)} ${entry.status.padEnd(9)} ${entry.root}${link}  ${packages || "(no packages)"}`;
   });
-  return `${lines.join("\n")}\n`;
+  return joinEscapedLines(lines);
 }
 
 /** Renders the full description of one entry, for `cortex security history show ID`. */
@@ -62,7 +63,7 @@ export function renderHistoryEntry(entry: HistoryEntry): string {
     const output = `${command.stdout}${command.stderr}`.trim();
     if (output) lines.push(...output.split("\n").map((line) => `    ${line}`));
   }
-  return `${lines.join("\n")}\n`;
+  return joinEscapedLines(lines);
 }
 
 /** Renders what `rollback ID` would do or did. */
@@ -78,5 +79,14 @@ export function renderRollbackPlan(plan: RollbackPlan, applied: boolean): string
   if (!applied) {
     lines.push("Dry run: nothing was changed. Run again with --apply (as root) to roll back.");
   }
-  return `${lines.join("\n")}\n`;
+  return joinEscapedLines(lines);
+}
+
+/**
+ * Joins `lines` for the terminal. Package names, versions, messages and command output come
+ * from the patched system or the stored entry, so their control characters are escaped.
+ */
+function joinEscapedLines(lines: readonly string[]): string {
+  const escaped = lines.map((line) => escapeControlCharacters(line, { keepLineBreaks: true }));
+  return `${escaped.join("\n")}\n`;
 }

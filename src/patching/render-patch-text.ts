@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from "../platform/escape-control-characters.ts";
 import type { PatchPlan } from "./patch-plan.ts";
 import type { PatchOutcome } from "./run-patch.ts";
 
@@ -67,5 +68,8 @@ export function renderPatchText(
       if (outcome.reboot.needrestart) lines.push("needrestart -b:", outcome.reboot.needrestart);
     }
   }
-  return `${lines.join("\n")}\n`;
+  // Package names, versions, messages and needrestart's output come from the patched system,
+  // so their control characters are escaped. Line breaks stay for needrestart's lines.
+  const escaped = lines.map((line) => escapeControlCharacters(line, { keepLineBreaks: true }));
+  return `${escaped.join("\n")}\n`;
 }
