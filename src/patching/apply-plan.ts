@@ -115,6 +115,8 @@ export async function applyPlan(
     recordRunError(db, historyId, error, apt.transcript, services.now());
     throw error;
   }
+  // Every message of executeAptChange reports an apt or dpkg problem, so each is a warning.
+  for (const message of change.messages) log.warn(message);
   const messages = [...change.messages];
 
   const findingsAfter = await rescan(inputs, services, change.packages, messages);
@@ -133,7 +135,6 @@ export async function applyPlan(
     messages,
     reboot,
   });
-  for (const message of messages) log.warn(message);
 
   return {
     plan,
@@ -206,11 +207,14 @@ async function rescan(
       message += `; not checked, because no configured version of them is installed: ${unconfigured.join(", ")}`;
     }
     messages.push(message);
+    // Packages left unchecked make a warning. A complete rescan is a result of the run.
+    if (unconfigured.length > 0) services.log.warn(message);
+    else services.log.info(message);
     return left;
   } catch (error) {
-    messages.push(
-      `rescan after patching failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const message = `rescan after patching failed: ${error instanceof Error ? error.message : String(error)}`;
+    messages.push(message);
+    services.log.warn(message);
     return null;
   }
 }

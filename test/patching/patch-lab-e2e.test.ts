@@ -100,6 +100,9 @@ describe.skipIf(!canBuildLab())("patch lab end to end", () => {
     expect(applied.outcome.status).toBe("succeeded");
     expect(runner.calls.some((call) => call.argv.at(-1) === "update")).toBe(true);
     expect(applied.outcome.findingsAfter).toEqual([]);
+    // A clean rescan is progress, not a warning; the text output shows it again.
+    expect(services.log.lines).toContain("rescan: no findings left on the patched packages");
+    expect(services.log.lines.filter((line) => line.startsWith("warning:"))).toEqual([]);
     const after = await lab.versions();
     expect(after.get("foo:all")).toBe("1.0-2 ii");
     expect(after.get("libfoo1:amd64")).toBe("1.0-2 ii");

@@ -272,6 +272,8 @@ describe.skipIf(!canBuildLab())("patch lab failures", () => {
     expect(rescan).toBe(
       "rescan: no findings left on the patched packages that are configured; not checked, because no configured version of them is installed: foo:all",
     );
+    // Packages the rescan could not check make it a warning.
+    expect(services.log.lines).toContain(`warning: ${rescan}`);
     const [entry] = listHistory(db);
     expect(entry?.status).toBe("partial");
     expect(entry?.messages.join("\n")).toContain("not configured");
