@@ -66,7 +66,13 @@ function fooFinding(severity: Finding["severity"] = "high"): Finding {
   };
 }
 
-function recordScan(dataDir: string, root: string, finishedAt: Date, findings: Finding[]): void {
+function recordScan(
+  dataDir: string,
+  root: string,
+  finishedAt: Date,
+  findings: Finding[],
+  dataRefreshedAt: Date = finishedAt,
+): void {
   const db = openDatabase(dataDir);
   saveScan(db, {
     id: null,
@@ -78,7 +84,7 @@ function recordScan(dataDir: string, root: string, finishedAt: Date, findings: F
     complete: true,
     packageCount: 1,
     packageFilter: null,
-    dataRefreshedAt: finishedAt,
+    dataRefreshedAt,
     counts: { critical: 0, high: findings.length, medium: 0, low: 0, unknown: 0 },
     findings,
     warnings: [],
@@ -156,6 +162,34 @@ describe("patch command", () => {
       },
     ]);
     expect(document.plan.fixes[0]).toMatchObject({ unrated: true, rankedAs: "high" });
+  });
+
+  test("json output has the data age", async () => {
+    const space = workspace();
+    recordScan(space.dataDir, space.root, new Date(NOW.getTime() - 2 * 3_600_000), [fooFinding()]);
+    const result = await patch(["--json"], space);
+    expect(result.exitCode).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.dataAgeSeconds).toBe(2 * 3600);
+    expect(document.dataStale).toBe(false);
+  });
+
+  test("stale data warns in every output", async () => {
+    const space = workspace();
+    const tenDaysAgo = new Date(NOW.getTime() - 10 * 86_400_000);
+    recordScan(space.dataDir, space.root, NOW, [fooFinding()], tenDaysAgo);
+
+    const text = await patch([], space);
+    expect(text.exitCode).toBe(0);
+    expect(text.stderr).toContain("older than the maximum age of 7 days");
+    expect(text.stdout).toContain("Advisory data age: 10 d");
+    expect(text.stdout).toContain("- STALE");
+
+    const json = await patch(["--json"], space);
+    const document = JSON.parse(json.stdout);
+    expect(document.dataAgeSeconds).toBe(10 * 86_400);
+    expect(document.dataStale).toBe(true);
+    expect(json.stderr).toContain("older than the maximum age of 7 days");
   });
 
   test("no recorded scan is exit 3", async () => {
