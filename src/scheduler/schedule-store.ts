@@ -1,4 +1,5 @@
 import { and, asc, desc, eq } from "drizzle-orm";
+import { inputError } from "../platform/errors.ts";
 import type { SeverityCounts } from "../severity/severity.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
 import { scheduleRuns, schedules } from "../store/schema/schedules.ts";
@@ -163,12 +164,16 @@ function toSchedule(row: ScheduleRow): Schedule {
 
 function readFrequency(row: ScheduleRow): Frequency {
   if (isFrequency(row.frequency)) return row.frequency;
-  throw new Error(`schedule ${row.id} has an unknown frequency ${JSON.stringify(row.frequency)}`);
+  throw inputError(
+    `schedule ${row.id} has an unknown frequency ${JSON.stringify(row.frequency)} in the database, which this cortex does not know: it was written by a newer cortex or edited by hand, so use that newer cortex or fix the row`,
+  );
 }
 
 function readStrategy(row: ScheduleRow): ScheduleStrategy | null {
   if (row.strategy === null || isScheduleStrategy(row.strategy)) return row.strategy;
-  throw new Error(`schedule ${row.id} has an unknown strategy ${JSON.stringify(row.strategy)}`);
+  throw inputError(
+    `schedule ${row.id} has an unknown strategy ${JSON.stringify(row.strategy)} in the database, which this cortex does not know: it was written by a newer cortex or edited by hand, so use that newer cortex or fix the row`,
+  );
 }
 
 function toRun(row: RunRow): ScheduleRun {
