@@ -2,7 +2,7 @@ import type { ExitCode } from "../platform/exit-codes.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { CliDeps } from "./cli-deps.ts";
 
-/** What every command action receives besides its parsed options. */
+/** Context passed to every command action besides its parsed options. */
 export interface CommandContext {
   deps: CliDeps;
   log: Logger;

@@ -12,7 +12,7 @@ export interface RecordedCommand {
   options: RunOptions | undefined;
 }
 
-/** A command runner that records every call and answers from a handler (exit 0 by default). */
+/** A command runner that records every call and returns what a handler builds (exit 0 by default). */
 export function createRecordingRunner(
   respond: (
     argv: readonly string[],
