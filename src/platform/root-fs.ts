@@ -135,8 +135,10 @@ function isMissingError(error: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-function describeFileType(stats: Stats): string {
+/** Names the kind of a file that is not a regular file, for error messages ("a FIFO (named pipe)"). */
+export function describeFileType(stats: Stats): string {
   if (stats.isDirectory()) return "a directory";
+  if (stats.isSymbolicLink()) return "a symbolic link";
   if (stats.isFIFO()) return "a FIFO (named pipe)";
   if (stats.isCharacterDevice()) return "a character device";
   if (stats.isBlockDevice()) return "a block device";

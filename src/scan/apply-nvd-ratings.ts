@@ -51,7 +51,8 @@ export function applyNvdRatings(
   });
 }
 
-function cveIdsOf(finding: Finding): string[] {
+/** Returns the CVE ids of a finding: its id, aliases and upstream ids that start with `CVE-`. */
+export function cveIdsOf(finding: Finding): string[] {
   const ids = [finding.vulnerabilityId, ...finding.aliases, ...(finding.upstream ?? [])];
   return [...new Set(ids.filter((id) => id.startsWith("CVE-")))];
 }

@@ -12,7 +12,7 @@ import { loadAdvisoriesForPackages } from "../store/advisory-store.ts";
 import type { CortexDatabase } from "../store/open-database.ts";
 import { saveScan } from "../store/scan-store.ts";
 import { compareDebianVersions } from "../versioning/debian-version.ts";
-import { applyNvdRatings } from "./apply-nvd-ratings.ts";
+import { applyNvdRatings, cveIdsOf } from "./apply-nvd-ratings.ts";
 import { countBySeverity } from "./count-by-severity.ts";
 import { dataAge } from "./data-age.ts";
 import type { Finding } from "./finding.ts";
@@ -204,15 +204,6 @@ function sourceQueries(packages: InstalledPackage[], ecosystem: string) {
       seen.set(key, { ecosystem, name: pkg.sourceName, version: pkg.sourceVersion });
   }
   return [...seen.values()];
-}
-
-function cveIdsOf(finding: {
-  vulnerabilityId: string;
-  aliases: string[];
-  upstream?: string[];
-}): string[] {
-  const ids = [finding.vulnerabilityId, ...finding.aliases, ...(finding.upstream ?? [])];
-  return [...new Set(ids.filter((id) => id.startsWith("CVE-")))];
 }
 
 /** Returns the warning for data older than the maximum age, or null when it is fresh enough. */

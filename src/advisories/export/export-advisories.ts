@@ -3,6 +3,7 @@ import { lstat, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Zip, ZipDeflate } from "fflate";
 import { inputError, isCortexError } from "../../platform/errors.ts";
+import { describeFileType } from "../../platform/root-fs.ts";
 import type { CortexDatabase } from "../../store/open-database.ts";
 import { zipMemberName } from "./zip-member-name.ts";
 
@@ -67,16 +68,6 @@ async function checkExportTarget(file: string): Promise<void> {
   throw inputError(
     `${file} is ${describeFileType(stats)}, which the export would replace rather than write to; give the path of a regular file to create or replace`,
   );
-}
-
-function describeFileType(stats: Stats): string {
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isSymbolicLink()) return "a symbolic link";
-  if (stats.isFIFO()) return "a FIFO (named pipe)";
-  if (stats.isCharacterDevice()) return "a character device";
-  if (stats.isBlockDevice()) return "a block device";
-  if (stats.isSocket()) return "a socket";
-  return "not a regular file";
 }
 
 async function writeZip(
