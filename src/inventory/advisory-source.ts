@@ -22,5 +22,10 @@ export function withAdvisorySource(pkg: InstalledPackage, ecosystem: string): In
   if (!ecosystem.startsWith("Debian:") || !DEBIAN_SIGNED_KERNEL_SOURCE.test(pkg.sourceName)) {
     return pkg;
   }
-  return { ...pkg, sourceName: "linux", sourceVersion: pkg.version };
+  return {
+    ...pkg,
+    sourceName: "linux",
+    sourceVersion: pkg.version,
+    notes: [...(pkg.notes ?? []), SIGNED_KERNEL_NOTE],
+  };
 }

@@ -24,6 +24,8 @@ export interface InstalledPackage {
   essential: boolean;
   /** `Multi-Arch:` field when present (`same`, `foreign`, `allowed`). */
   multiArch?: string;
+  /** Remarks that every finding on this package carries, such as how its source was chosen. */
+  notes?: string[];
 }
 
 /** Identifies a binary package on one architecture, as dpkg and apt spell it: `libc6:i386`. */

@@ -32,7 +32,7 @@ export function packageNotes(
   pkg: InstalledPackage,
   runningKernelRelease: string | null | undefined,
 ): string[] {
-  const notes: string[] = [];
+  const notes: string[] = [...(pkg.notes ?? [])];
   const versions = [pkg.version, pkg.sourceVersion];
 
   if (versions.some((version) => version.includes("~bpo"))) {

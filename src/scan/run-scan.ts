@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { fillNvdRatings } from "../advisories/online/fill-nvd-ratings.ts";
 import { refreshFromOsv } from "../advisories/online/refresh-from-osv.ts";
 import type { CortexConfig } from "../config/cortex-config.ts";
-import { SIGNED_KERNEL_NOTE, withAdvisorySource } from "../inventory/advisory-source.ts";
+import { withAdvisorySource } from "../inventory/advisory-source.ts";
 import { type InstalledPackage, packageKey } from "../inventory/installed-package.ts";
 import { readInventory } from "../inventory/read-inventory.ts";
 import { matchPackages } from "../matching/match-packages.ts";
@@ -66,10 +66,8 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
   const inventory = await readInventory(root, { ecosystemOverride: request.ecosystemOverride });
   const { ecosystem } = inventory;
   const warnings = [...inventory.warnings];
-  const selected = selectPackages(inventory.packages, request.packageName, root);
-  const packages = selected.map((pkg) => withAdvisorySource(pkg, ecosystem));
-  const remappedSources = new Set(
-    packages.filter((pkg, index) => pkg !== selected[index]).map((pkg) => packageKey(pkg)),
+  const packages = selectPackages(inventory.packages, request.packageName, root).map((pkg) =>
+    withAdvisorySource(pkg, ecosystem),
   );
 
   const unchecked: UncheckedPackage[] = [];
@@ -104,11 +102,6 @@ export async function runScan(request: ScanRequest, services: ScanServices): Pro
     compare: compareDebianVersions,
     runningKernelRelease: root === "/" ? services.runningKernelRelease : null,
   });
-  findings = findings.map((finding) =>
-    remappedSources.has(packageKey({ name: finding.package, arch: finding.arch }))
-      ? { ...finding, notes: [...finding.notes, SIGNED_KERNEL_NOTE] }
-      : finding,
-  );
   services.onProgress?.({
     done: packages.length,
     total: packages.length,
