@@ -1,5 +1,6 @@
 import type { CommandRunner } from "../platform/command-runner.ts";
 import type { OutputStream } from "../platform/output-stream.ts";
+import type { PathInputs } from "../platform/paths.ts";
 
 /**
  * Everything a command touches outside its own arguments. `main.ts` builds the
@@ -25,4 +26,9 @@ export interface CliDeps {
    * use it to stop cleanly; without a handler the signal ends the process.
    */
   onShutdown(handler: (signal: "SIGTERM" | "SIGINT") => void): void;
+}
+
+/** Returns the fields of `deps` that locate the data and configuration directories. */
+export function pathInputsOf(deps: CliDeps): PathInputs {
+  return { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
 }

@@ -1,5 +1,6 @@
 import { resolveDataDir } from "../platform/paths.ts";
 import { type CortexDatabase, openDatabase } from "../store/open-database.ts";
+import { pathInputsOf } from "./cli-deps.ts";
 import type { CommandContext } from "./command-context.ts";
 
 /**
@@ -12,11 +13,7 @@ export async function withDatabase<T>(
   use: (db: CortexDatabase, dataDir: string) => T | Promise<T>,
 ): Promise<T> {
   const { deps } = context;
-  const dataDir = resolveDataDir(dataDirOption, {
-    env: deps.env,
-    uid: deps.uid,
-    homeDir: deps.homeDir,
-  });
+  const dataDir = resolveDataDir(dataDirOption, pathInputsOf(deps));
   const db = openDatabase(dataDir);
   try {
     return await use(db, dataDir);

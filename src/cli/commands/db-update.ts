@@ -16,6 +16,7 @@ import type { ScanResult } from "../../scan/scan-result.ts";
 import { type CortexDatabase, openDatabase } from "../../store/open-database.ts";
 import { loadLatestScan } from "../../store/scan-store.ts";
 import { scans } from "../../store/schema/scans.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
 
@@ -39,7 +40,7 @@ export function registerDbUpdateCommand(db: Command, context: CommandContext): v
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (options: DbUpdateOptions) => {
       const { deps } = context;
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const pathInputs = pathInputsOf(deps);
       const config = loadCortexConfig(pathInputs);
       const ecosystem =
         options.ecosystem === undefined ? undefined : validateEcosystem(options.ecosystem);

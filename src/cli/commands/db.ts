@@ -6,6 +6,7 @@ import { acceptedCount, type ImportReport } from "../../advisories/import/import
 import { loadCortexConfig } from "../../config/cortex-config.ts";
 import { ExitCode } from "../../platform/exit-codes.ts";
 import { DATABASE_FILE_NAME } from "../../platform/paths.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
 import { withDatabase } from "../with-database.ts";
@@ -63,7 +64,7 @@ export function registerDbCommand(security: Command, context: CommandContext): v
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (options) => {
       const { deps } = context;
-      const config = loadCortexConfig({ env: deps.env, uid: deps.uid, homeDir: deps.homeDir });
+      const config = loadCortexConfig(pathInputsOf(deps));
       await withDatabase(context, options.dataDir, async (database, dataDir) => {
         const databasePath = join(dataDir, DATABASE_FILE_NAME);
         const status = collectDbStatus(database, databasePath, deps.now(), config.maxDataAgeDays);

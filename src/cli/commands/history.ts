@@ -15,6 +15,7 @@ import { inputError, usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { acquireRunLock } from "../../platform/run-lock.ts";
 import { openDatabase } from "../../store/open-database.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
 import { withDatabase } from "../with-database.ts";
@@ -83,7 +84,7 @@ export function registerHistoryCommands(security: Command, context: CommandConte
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (options) => {
       const { deps } = context;
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const pathInputs = pathInputsOf(deps);
       const ageMs =
         options.olderThan === undefined
           ? loadPatcherConfig(pathInputs).savedPackageRetentionDays * 86_400_000
@@ -122,7 +123,7 @@ export function registerHistoryCommands(security: Command, context: CommandConte
       const entryId = parseCount(id, "entry id");
       const lockTimeout = parseCount(options.lockTimeout, "--lock-timeout");
       const { deps, log } = context;
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const pathInputs = pathInputsOf(deps);
       const dataDir = resolveDataDir(options.dataDir, pathInputs);
       const db = openDatabase(dataDir);
       try {

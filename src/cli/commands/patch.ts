@@ -9,6 +9,7 @@ import { formatAge } from "../../platform/format-age.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { dataAge } from "../../scan/data-age.ts";
 import { openDatabase } from "../../store/open-database.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP, ROOT_HELP } from "../common-options.ts";
 
@@ -76,7 +77,7 @@ export function registerPatchCommand(security: Command, context: CommandContext)
         );
       }
       const { deps, log } = context;
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const pathInputs = pathInputsOf(deps);
       const patcherConfig = loadPatcherConfig(pathInputs);
       const config = loadCortexConfig(pathInputs);
       const dataDir = resolveDataDir(options.dataDir, pathInputs);

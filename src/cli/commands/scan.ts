@@ -15,6 +15,7 @@ import {
   severityRank,
 } from "../../severity/severity.ts";
 import { openDatabase } from "../../store/open-database.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP, ROOT_HELP } from "../common-options.ts";
 import { scanToJson } from "../render/scan-json.ts";
@@ -62,7 +63,7 @@ export function registerScanCommand(security: Command, context: CommandContext):
       }
       const shownSeverities = parseSeverityList(options.severity, options.critical === true);
       const { deps, log } = context;
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const pathInputs = pathInputsOf(deps);
       const config = loadCortexConfig(pathInputs);
       const db = openDatabase(resolveDataDir(options.dataDir, pathInputs));
       try {

@@ -13,6 +13,7 @@ import {
   parseListenAddress,
 } from "../../server/listen-address.ts";
 import { openReadOnlyDatabase } from "../../server/read-only-database.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
 
@@ -52,7 +53,7 @@ export function registerServeCommand(security: Command, context: CommandContext)
           import("../../server/create-app.ts"),
           import("../../server/database-status-sources.ts"),
         ]);
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
+      const pathInputs = pathInputsOf(deps);
       const config = loadCortexConfig(pathInputs);
       const dataDir = resolveDataDir(options.dataDir, pathInputs);
       const database = openReadOnlyDatabase(join(dataDir, DATABASE_FILE_NAME));
