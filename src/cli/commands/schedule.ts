@@ -25,9 +25,11 @@ import {
 } from "../../scheduler/schedule-store.ts";
 import { scheduleStatus, schedulesStatus } from "../../scheduler/schedules-status.ts";
 import { decideTimerTarget, isSystemdRunning } from "../../scheduler/timer-target.ts";
-import { type CortexDatabase, openDatabase } from "../../store/open-database.ts";
+import type { CortexDatabase } from "../../store/open-database.ts";
+import { pathInputsOf } from "../cli-deps.ts";
 import type { CommandContext } from "../command-context.ts";
 import { DATA_DIR_HELP } from "../common-options.ts";
+import { withDatabase } from "../with-database.ts";
 
 /** Runs listed by `schedule show`. */
 const SHOWN_RUNS = 10;
@@ -84,8 +86,9 @@ function registerCreate(schedule: Command, context: CommandContext): void {
       };
       await validateScheduleRequest(request, { runner: deps.runner, log, now: deps.now });
 
-      const db = openDatabase(dataDir);
-      const created = storeNewSchedule(db, request, deps.now());
+      const created = await withDatabase(context, dataDir, (db) =>
+        storeNewSchedule(db, request, deps.now()),
+      );
       if (deps.uid !== 0 && dataDir.startsWith(`${deps.homeDir}/`)) {
         log.warn(
           `schedule ${id} is stored in ${dataDir}, in your home directory; its timer's service runs as root and reads it from there, but other administrators will not see it in /var/lib/cortex`,
@@ -106,8 +109,9 @@ function registerList(schedule: Command, context: CommandContext): void {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (options) => {
       const { deps } = context;
-      const db = openDatabase(dataDirOf(options.dataDir, context));
-      const statuses = await schedulesStatus(db, deps.now(), deps.runner);
+      const statuses = await withDatabase(context, dataDirOf(options.dataDir, context), (db) =>
+        schedulesStatus(db, deps.now(), deps.runner),
+      );
       deps.stdout.write(
         options.json ? `${JSON.stringify(statuses, null, 2)}\n` : formatScheduleTable(statuses),
       );
@@ -123,17 +127,15 @@ function registerShow(schedule: Command, context: CommandContext): void {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (id, options) => {
       const { deps } = context;
-      assertScheduleId(id);
-      const dataDir = dataDirOf(options.dataDir, context);
-      const db = openDatabase(dataDir);
-      const found = loadSchedule(db, id, dataDir);
-      const status = await scheduleStatus(db, found, deps.now(), deps.runner);
-      const runs = listScheduleRuns(db, id, SHOWN_RUNS);
-      deps.stdout.write(
-        options.json
-          ? `${JSON.stringify({ ...found, ...status, onCalendarIsDefault: found.onCalendar === null, runs }, null, 2)}\n`
-          : formatScheduleDetails(found, status, runs),
-      );
+      await withSchedule(context, id, options.dataDir, async (db, found) => {
+        const status = await scheduleStatus(db, found, deps.now(), deps.runner);
+        const runs = listScheduleRuns(db, id, SHOWN_RUNS);
+        deps.stdout.write(
+          options.json
+            ? `${JSON.stringify({ ...found, ...status, onCalendarIsDefault: found.onCalendar === null, runs }, null, 2)}\n`
+            : formatScheduleDetails(found, status, runs),
+        );
+      });
     });
 }
 
@@ -151,17 +153,15 @@ function registerRun(schedule: Command, context: CommandContext): void {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (id, options) => {
       const { deps, log } = context;
-      assertScheduleId(id);
-      const dataDir = dataDirOf(options.dataDir, context);
-      const db = openDatabase(dataDir);
-      const found = loadSchedule(db, id, dataDir);
-      const pathInputs = { env: deps.env, uid: deps.uid, homeDir: deps.homeDir };
-      const config = loadCortexConfig(pathInputs);
-      const patcherConfig = loadPatcherConfig(pathInputs);
-      const result = await runSchedule(
-        { schedule: found, dataDir, root: resolve(options.root), dryRun: options.dryRun },
-        { ...deps, db, config, patcherConfig, log, scan: runScan, patch: runPatch },
-      );
+      const result = await withSchedule(context, id, options.dataDir, (db, found, dataDir) => {
+        const pathInputs = pathInputsOf(deps);
+        const config = loadCortexConfig(pathInputs);
+        const patcherConfig = loadPatcherConfig(pathInputs);
+        return runSchedule(
+          { schedule: found, dataDir, root: resolve(options.root), dryRun: options.dryRun },
+          { ...deps, db, config, patcherConfig, log, scan: runScan, patch: runPatch },
+        );
+      });
 
       const { run } = result;
       const counts = run.counts ? `; findings: ${formatCounts(run.counts)}` : "";
@@ -183,19 +183,17 @@ function registerDelete(schedule: Command, context: CommandContext): void {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (id, options) => {
       const { log } = context;
-      assertScheduleId(id);
-      const dataDir = dataDirOf(options.dataDir, context);
-      const db = openDatabase(dataDir);
-      const found = loadSchedule(db, id, dataDir);
-      if (found.timerUnitDir !== null) {
-        if (!options.force) {
-          throw usageError(
-            `schedule ${id} has a timer installed in ${found.timerUnitDir}; run "cortex security schedule remove-timer ${id}" first, or delete with --force to remove it too`,
-          );
+      await withSchedule(context, id, options.dataDir, async (db, found) => {
+        if (found.timerUnitDir !== null) {
+          if (!options.force) {
+            throw usageError(
+              `schedule ${id} has a timer installed in ${found.timerUnitDir}; run "cortex security schedule remove-timer ${id}" first, or delete with --force to remove it too`,
+            );
+          }
+          await removeScheduleTimer(found, undefined, context);
         }
-        await removeScheduleTimer(found, undefined, context);
-      }
-      deleteSchedule(db, id);
+        deleteSchedule(db, id);
+      });
       log.info(`deleted schedule ${id} and its run records`);
     });
 }
@@ -218,47 +216,49 @@ function registerInstallTimer(schedule: Command, context: CommandContext): void 
         uid: deps.uid,
         systemdRunning: isSystemdRunning(),
       });
-      const db = openDatabase(dataDir);
-      const found = loadSchedule(db, id, dataDir);
-      if (found.dataDir !== dataDir) {
-        log.warn(
-          `schedule ${id} was created with data directory ${found.dataDir}; its service now uses ${dataDir}, where it was found`,
-        );
-      }
+      // The id and the timer target are checked before the database is opened, so that a
+      // rejected request creates no data directory.
+      await withSchedule(context, id, dataDir, async (db, found) => {
+        if (found.dataDir !== dataDir) {
+          log.warn(
+            `schedule ${id} was created with data directory ${found.dataDir}; its service now uses ${dataDir}, where it was found`,
+          );
+        }
 
-      const result = await installTimer(
-        {
-          schedule: found,
-          unitDir: target.unitDir,
-          selfCommand: deps.selfCommand,
+        const result = await installTimer(
+          {
+            schedule: found,
+            unitDir: target.unitDir,
+            selfCommand: deps.selfCommand,
+            dataDir,
+            enable: target.manageSystemd,
+          },
+          { runner: deps.runner, log },
+        );
+        setTimerState(db, id, {
+          timerUnitDir: target.unitDir,
+          timerEnabled: result.enabled,
           dataDir,
-          enable: target.manageSystemd,
-        },
-        { runner: deps.runner, log },
-      );
-      setTimerState(db, id, {
-        timerUnitDir: target.unitDir,
-        timerEnabled: result.enabled,
-        dataDir,
-      });
+        });
 
-      const verified = result.verified ? "verified" : "not verified";
-      deps.stdout.write(`Wrote ${result.timerPath} and ${result.servicePath} (${verified}).\n`);
-      if (result.enabled) {
+        const verified = result.verified ? "verified" : "not verified";
+        deps.stdout.write(`Wrote ${result.timerPath} and ${result.servicePath} (${verified}).\n`);
+        if (result.enabled) {
+          deps.stdout.write(
+            `Enabled and started ${timerUnitName(id)} (${describeTiming(found)}). Check it with: systemctl list-timers ${timerUnitName(id)}\n`,
+          );
+          return;
+        }
+        const reason =
+          options.unitDir !== undefined
+            ? "--unit-dir was given"
+            : "systemd is not running on this host";
+        const copy =
+          target.unitDir === SYSTEM_UNIT_DIR ? "" : `copy both files to ${SYSTEM_UNIT_DIR}, then `;
         deps.stdout.write(
-          `Enabled and started ${timerUnitName(id)} (${describeTiming(found)}). Check it with: systemctl list-timers ${timerUnitName(id)}\n`,
+          `Nothing was enabled because ${reason}. To enable the timer on the system that runs it, ${copy}run: systemctl daemon-reload && systemctl enable --now ${timerUnitName(id)}\n`,
         );
-        return;
-      }
-      const reason =
-        options.unitDir !== undefined
-          ? "--unit-dir was given"
-          : "systemd is not running on this host";
-      const copy =
-        target.unitDir === SYSTEM_UNIT_DIR ? "" : `copy both files to ${SYSTEM_UNIT_DIR}, then `;
-      deps.stdout.write(
-        `Nothing was enabled because ${reason}. To enable the timer on the system that runs it, ${copy}run: systemctl daemon-reload && systemctl enable --now ${timerUnitName(id)}\n`,
-      );
+      });
     });
 }
 
@@ -274,12 +274,11 @@ function registerRemoveTimer(schedule: Command, context: CommandContext): void {
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .action(async (id, options) => {
       const { deps } = context;
-      assertScheduleId(id);
-      const dataDir = dataDirOf(options.dataDir, context);
-      const db = openDatabase(dataDir);
-      const found = loadSchedule(db, id, dataDir);
-      const deleted = await removeScheduleTimer(found, options.unitDir, context);
-      setTimerState(db, id, { timerUnitDir: null, timerEnabled: false });
+      const deleted = await withSchedule(context, id, options.dataDir, async (db, found) => {
+        const removed = await removeScheduleTimer(found, options.unitDir, context);
+        setTimerState(db, id, { timerUnitDir: null, timerEnabled: false });
+        return removed;
+      });
       deps.stdout.write(
         deleted.length === 0
           ? `No unit files of schedule ${id} were found; its timer is recorded as removed.\n`
@@ -309,6 +308,22 @@ async function removeScheduleTimer(
   );
 }
 
+/**
+ * Checks `id`, opens the database of the data directory that `--data-dir` (or its default)
+ * names, loads the schedule and runs `use` on it. Closes the database afterwards, also when
+ * `use` throws.
+ */
+async function withSchedule<T>(
+  context: CommandContext,
+  id: string,
+  dataDirOption: string | undefined,
+  use: (db: CortexDatabase, schedule: Schedule, dataDir: string) => T | Promise<T>,
+): Promise<T> {
+  assertScheduleId(id);
+  const dataDir = dataDirOf(dataDirOption, context);
+  return withDatabase(context, dataDir, (db) => use(db, loadSchedule(db, id, dataDir), dataDir));
+}
+
 function loadSchedule(db: CortexDatabase, id: string, dataDir: string): Schedule {
   const found = getSchedule(db, id);
   if (found === null) {
@@ -321,8 +336,7 @@ function loadSchedule(db: CortexDatabase, id: string, dataDir: string): Schedule
 
 /** Resolves the data directory to an absolute path, which schedules store and units pass on. */
 function dataDirOf(option: string | undefined, context: CommandContext): string {
-  const { deps } = context;
-  return resolve(resolveDataDir(option, { env: deps.env, uid: deps.uid, homeDir: deps.homeDir }));
+  return resolve(resolveDataDir(option, pathInputsOf(context.deps)));
 }
 
 function describeSchedule(schedule: Schedule): string {
