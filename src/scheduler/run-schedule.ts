@@ -1,15 +1,11 @@
 import type { CortexConfig } from "../config/cortex-config.ts";
-import type { PatcherConfig } from "../patching/patcher-config.ts";
 import type { PatchRequest, PatchRunResult, PatchServices } from "../patching/run-patch.ts";
-import type { CommandRunner } from "../platform/command-runner.ts";
 import { isCortexError } from "../platform/errors.ts";
 import { ExitCode } from "../platform/exit-codes.ts";
-import type { Logger } from "../platform/logger.ts";
 import { acquireRunLock, type RunLock } from "../platform/run-lock.ts";
 import { dataAge } from "../scan/data-age.ts";
 import type { ScanRequest, ScanServices } from "../scan/run-scan.ts";
 import type { ScanResult } from "../scan/scan-result.ts";
-import type { CortexDatabase } from "../store/open-database.ts";
 import type { Schedule, ScheduleRun, ScheduleStrategy } from "./schedule.ts";
 import {
   endInterruptedRuns,
@@ -36,16 +32,8 @@ export interface ScheduleRunRequest {
   lockWaitMs?: number;
 }
 
-export interface ScheduleRunServices {
-  db: CortexDatabase;
-  config: CortexConfig;
-  patcherConfig: PatcherConfig;
-  fetch: typeof fetch;
-  now: () => Date;
-  log: Logger;
-  runner: CommandRunner;
-  uid: number;
-  runningKernelRelease: string | null;
+/** Services of a schedule run: the patcher's, with a required scanner in place of its scan stand-in. */
+export interface ScheduleRunServices extends Omit<PatchServices, "scan"> {
   /** The scanner: `runScan`, or a stand-in in tests. */
   scan: (request: ScanRequest, services: ScanServices) => Promise<ScanResult>;
   /** The patcher: `runPatch`, or a stand-in in tests. */
