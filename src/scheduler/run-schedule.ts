@@ -32,7 +32,10 @@ export interface ScheduleRunRequest {
   lockWaitMs?: number;
 }
 
-/** Services of a schedule run: the patcher's, with a required scanner in place of its scan stand-in. */
+/**
+ * Services of a schedule run: the patcher's, with a required scanner in place of its optional
+ * scan stand-in.
+ */
 export interface ScheduleRunServices extends Omit<PatchServices, "scan"> {
   /** The scanner: `runScan`, or a stand-in in tests. */
   scan: (request: ScanRequest, services: ScanServices) => Promise<ScanResult>;
