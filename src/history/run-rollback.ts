@@ -14,6 +14,7 @@ import {
   DEFAULT_APT_LOCK_TIMEOUT_SECONDS,
   DEFAULT_RUN_LOCK_WAIT_MS,
   logLockWait,
+  PATCH_LOCK_NAME,
 } from "../patching/run-patch.ts";
 import { sha256File } from "../patching/sha256-file.ts";
 import type { CommandRunner } from "../platform/command-runner.ts";
@@ -86,11 +87,11 @@ export async function runRollback(
 
   // A dry run takes the lock only when it is free, to end interrupted entries (see below).
   const lock = request.apply
-    ? await acquireRunLock(request.dataDir, "patch", {
+    ? await acquireRunLock(request.dataDir, PATCH_LOCK_NAME, {
         waitMs: request.runLockWaitMs ?? DEFAULT_RUN_LOCK_WAIT_MS,
         onWait: (holder) => logLockWait(services.log, holder, request.runLockWaitMs),
       })
-    : await acquireRunLock(request.dataDir, "patch", { waitMs: 0 }).catch(() => null);
+    : await acquireRunLock(request.dataDir, PATCH_LOCK_NAME, { waitMs: 0 }).catch(() => null);
   try {
     if (lock !== null) {
       // With the lock held, an entry still running belongs to a process that died.

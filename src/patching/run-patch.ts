@@ -30,6 +30,11 @@ export const MAX_SCAN_AGE_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_APT_LOCK_TIMEOUT_SECONDS = 300;
 /** How long a patch run waits for another cortex patch run to finish. */
 export const DEFAULT_RUN_LOCK_WAIT_MS = 60_000;
+/**
+ * Name of the run lock `<dataDir>/locks/patch.lock`. Patch runs, rollbacks and `history prune`
+ * all take it, so only one of them at a time changes history entries or saved .deb files.
+ */
+export const PATCH_LOCK_NAME = "patch";
 
 export interface PatchRequest {
   /** Filesystem root: `/` for this host, or a chroot or mounted image. */
@@ -121,7 +126,7 @@ export async function runPatch(
   }
 
   const lock = request.apply
-    ? await acquireRunLock(request.dataDir, "patch", {
+    ? await acquireRunLock(request.dataDir, PATCH_LOCK_NAME, {
         waitMs: request.runLockWaitMs ?? DEFAULT_RUN_LOCK_WAIT_MS,
         onWait: (holder) => logLockWait(services.log, holder, request.runLockWaitMs),
       })

@@ -10,7 +10,7 @@ import {
 } from "../../history/render-history-text.ts";
 import { runRollback } from "../../history/run-rollback.ts";
 import { loadPatcherConfig } from "../../patching/patcher-config.ts";
-import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS } from "../../patching/run-patch.ts";
+import { DEFAULT_APT_LOCK_TIMEOUT_SECONDS, PATCH_LOCK_NAME } from "../../patching/run-patch.ts";
 import { inputError, usageError } from "../../platform/errors.ts";
 import { resolveDataDir } from "../../platform/paths.ts";
 import { acquireRunLock } from "../../platform/run-lock.ts";
@@ -91,7 +91,7 @@ export function registerHistoryCommands(security: Command, context: CommandConte
           : parseDuration(options.olderThan);
       const dataDir = resolveDataDir(options.dataDir, pathInputs);
       // The patch lock keeps prune from deleting saved .deb files that a running rollback uses.
-      const lock = await acquireRunLock(dataDir, "patch", { waitMs: PRUNE_LOCK_WAIT_MS });
+      const lock = await acquireRunLock(dataDir, PATCH_LOCK_NAME, { waitMs: PRUNE_LOCK_WAIT_MS });
       try {
         await withDatabase(context, options.dataDir, (db) => {
           const cutoff = new Date(deps.now().getTime() - ageMs);
