@@ -3,12 +3,12 @@
 //   bun bench/patch-plan.ts [--runs 7]
 //
 // Setup (not timed): imports samples/debian12-changelogs-all.zip into a fresh data
-// directory with `cortex security db import` and records an offline scan of a root holding
+// directory with `cortex security db import` and records an offline scan of a root containing
 // test/fixtures/dpkg/debian12-host.status. Timed, in this process: `runPatch` without
 // --apply, planning from that recorded scan, with a command runner that returns
 // synthetic output for `apt-cache policy` and `apt-cache show` (the candidate of each
 // source is its highest fixed version, so most findings become upgrades). The apt
-// answers cost no time here, so the figure is cortex's own work; on a real host each
+// responses cost no time here, so the figure is cortex's own work. On a real host each
 // `apt-cache` call adds what apt takes there, so the script also times one real
 // `apt-cache policy` of the same packages on this machine (read-only).
 
@@ -27,6 +27,7 @@ import type { Finding } from "../src/scan/finding.ts";
 import { runScan } from "../src/scan/run-scan.ts";
 import { openDatabase } from "../src/store/open-database.ts";
 import { compareDebianVersions } from "../src/versioning/debian-version.ts";
+import { createFixtureRoot } from "./fixture-root.ts";
 import { describeMachine, measureCommand, median } from "./measure-command.ts";
 
 const REPOSITORY = join(import.meta.dir, "..");
@@ -88,14 +89,7 @@ function createSyntheticApt(packages: InstalledPackage[], findings: Finding[]) {
 
 const work = mkdtempSync(join(tmpdir(), "cortex-bench-plan-"));
 try {
-  const root = join(work, "root");
-  mkdirSync(join(root, "var/lib/dpkg"), { recursive: true });
-  mkdirSync(join(root, "etc"), { recursive: true });
-  writeFileSync(
-    join(root, "var/lib/dpkg/status"),
-    readFileSync(join(REPOSITORY, "test/fixtures/dpkg/debian12-host.status")),
-  );
-  writeFileSync(join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
+  const root = createFixtureRoot(work);
   const dataDir = join(work, "data");
   const configDir = join(work, "config");
   mkdirSync(configDir);
@@ -167,7 +161,7 @@ try {
     `apt-cache policy of the same ${keys.length} packages on this machine: ${realApt.wallSeconds.toFixed(3)} s`,
   );
   console.log(
-    `dry-run plan (runPatch, synthetic apt answers): median ${median(times).toFixed(3)} s, min ${Math.min(...times).toFixed(3)} s, max ${Math.max(...times).toFixed(3)} s`,
+    `dry-run plan (runPatch, synthetic apt responses): median ${median(times).toFixed(3)} s, min ${Math.min(...times).toFixed(3)} s, max ${Math.max(...times).toFixed(3)} s`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { loadNvdCves } from "../mock-server/osv-fixtures.ts";
 import { computedMockData } from "../mock-server/osv-mock-data.ts";
 
 // An online scan fills the severity of unrated findings from NVD's primary metric, within
-// its time budget, and an offline scan reuses what NVD answered before.
+// its time budget, and an offline scan reuses what NVD returned before.
 
 const NOW = new Date("2026-12-04T12:00:00Z");
 
@@ -94,7 +94,7 @@ describe("NVD severity fallback", () => {
     expect(mock.requestsTo("/nvd").length).toBe(1);
   });
 
-  test("offline scan reuses the cached NVD answer", async () => {
+  test("offline scan reuses cached NVD response", async () => {
     await scan([]);
     const before = mock.requests.length;
     const finding = onlyFinding(await scan(["--offline"]));

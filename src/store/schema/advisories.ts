@@ -6,7 +6,7 @@ export const advisories = sqliteTable("advisories", {
   /** The record's own `modified` timestamp (RFC 3339), used to decide whether an import replaces it. */
   modified: text("modified").notNull(),
   recordJson: text("record_json").notNull(),
-  /** Where the stored copy came from: `import` or `osv-api`. */
+  /** Origin of the stored copy: `import` or `osv-api`. */
   origin: text("origin").notNull(),
   storedAt: integer("stored_at", { mode: "timestamp_ms" }).notNull(),
 });
@@ -76,10 +76,10 @@ export const osvQueryCache = sqliteTable(
   (table) => [primaryKey({ columns: [table.osvUrl, table.ecosystem, table.name, table.version] })],
 );
 
-/** Cached NVD CVE API answer for one CVE id. */
+/** Cached NVD CVE API response for one CVE id. */
 export const nvdCache = sqliteTable("nvd_cache", {
   cveId: text("cve_id").primaryKey(),
-  /** False when NVD answered that it has no such CVE. */
+  /** False when NVD reported that it has no such CVE. */
   found: integer("found", { mode: "boolean" }).notNull(),
   /** The primary metric chosen (version, vector, base score, severity) as JSON, or null. */
   metricJson: text("metric_json"),
