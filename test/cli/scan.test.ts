@@ -294,6 +294,7 @@ describe("scan command", () => {
       join(derivative, "etc/os-release"),
       "ID=linuxmint\nID_LIKE=ubuntu\nVERSION_ID=21.3\n",
     );
+
     const dataDir = await importedDataDir();
     const result = await runCli(
       ["security", "scan", "--root", derivative, "--offline", "--data-dir", dataDir],
@@ -302,6 +303,7 @@ describe("scan command", () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain("linuxmint");
     expect(result.stderr).toContain("--ecosystem");
+
     const overridden = await runCli(
       [
         "security",

@@ -151,9 +151,9 @@ describe("schedule create", () => {
       "--data-dir",
       s.dataDir,
     ]);
-    const shown = await s.cli(["show", "sat", "--json", "--data-dir", s.dataDir]);
-    expect(shown.exitCode).toBe(0);
-    const details = JSON.parse(shown.stdout);
+    const showResult = await s.cli(["show", "sat", "--json", "--data-dir", s.dataDir]);
+    expect(showResult.exitCode).toBe(0);
+    const details = JSON.parse(showResult.stdout);
     expect(details.onCalendar).toBe("Sat *-*-* 02:15:00");
     expect(details.onCalendarIsDefault).toBe(false);
     expect(details.dataDir).toBe(s.dataDir);
@@ -316,17 +316,17 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("schedule timers", () => {
     const s = await created();
     await s.cli(["install-timer", "nightly", "--unit-dir", s.unitDir, "--data-dir", s.dataDir]);
 
-    const refused = await s.cli(["delete", "nightly", "--data-dir", s.dataDir]);
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain("has a timer installed");
+    const deleteResult = await s.cli(["delete", "nightly", "--data-dir", s.dataDir]);
+    expect(deleteResult.exitCode).toBe(2);
+    expect(deleteResult.stderr).toContain("has a timer installed");
     expect(existsSync(join(s.unitDir, "cortex-security-nightly.timer"))).toBe(true);
 
     const forced = await s.cli(["delete", "nightly", "--force", "--data-dir", s.dataDir]);
     expect(forced.exitCode).toBe(0);
     expect(readdirSync(s.unitDir)).toEqual([]);
-    const shown = await s.cli(["show", "nightly", "--data-dir", s.dataDir]);
-    expect(shown.exitCode).toBe(3);
-    expect(shown.stderr).toContain("schedule nightly not found");
+    const showAfterDelete = await s.cli(["show", "nightly", "--data-dir", s.dataDir]);
+    expect(showAfterDelete.exitCode).toBe(3);
+    expect(showAfterDelete.stderr).toContain("schedule nightly not found");
   });
 
   test("remove-timer deletes the units", async () => {
@@ -421,8 +421,8 @@ describe("schedule run", () => {
       "Schedule nightly: run 1 succeeded; findings: critical 0, high 1",
     );
 
-    const shown = await s.cli(["show", "nightly", "--json", "--data-dir", s.dataDir]);
-    const [run] = JSON.parse(shown.stdout).runs;
+    const showResult = await s.cli(["show", "nightly", "--json", "--data-dir", s.dataDir]);
+    const [run] = JSON.parse(showResult.stdout).runs;
     expect(run.outcome).toBe("succeeded");
     expect(run.exitCode).toBe(0);
     // The fake clock starts at NOW and moves one second per reading.
@@ -501,8 +501,8 @@ describe("schedule run", () => {
     );
     expect(result.exitCode).toBe(0);
 
-    const shown = await s.cli(["show", "patcher", "--json", "--data-dir", s.dataDir]);
-    const [run] = JSON.parse(shown.stdout).runs;
+    const showResult = await s.cli(["show", "patcher", "--json", "--data-dir", s.dataDir]);
+    const [run] = JSON.parse(showResult.stdout).runs;
     expect(run.dryRun).toBe(true);
     expect(run.patchOutcome).toBe("planned");
     expect(run.historyId).toBeNull();
@@ -533,8 +533,8 @@ describe("schedule run", () => {
     const [status] = JSON.parse(listed.stdout);
     expect(status.lastRun.outcome).toBe("failed");
     expect(status.lastRun.reason).toContain("applying patches needs root");
-    const shown = await s.cli(["show", "patcher", "--json", "--data-dir", s.dataDir]);
-    const [run] = JSON.parse(shown.stdout).runs;
+    const showResult = await s.cli(["show", "patcher", "--json", "--data-dir", s.dataDir]);
+    const [run] = JSON.parse(showResult.stdout).runs;
     expect(run.counts).toEqual({ critical: 0, high: 1, medium: 0, low: 0, unknown: 0 });
     expect(run.exitCode).toBe(5);
   });

@@ -170,7 +170,8 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("units with systemd-analyze verify", () =>
     const paths = writeUnits("v-missing", "daily", null, ["/nonexistent dir/cortex"]);
     const result = await verifyUnitFiles(runner, paths);
     expect(result.status).toBe("invalid");
-    expect(result.status === "invalid" && result.message).toContain("/nonexistent dir/cortex");
+    if (result.status !== "invalid") throw new Error("unreachable: status asserted above");
+    expect(result.message).toContain("/nonexistent dir/cortex");
   });
 
   test("missing service file is caught", async () => {

@@ -100,20 +100,22 @@ describe.skipIf(!HAS_SYSTEMD_ANALYZE)("checkCalendarExpression with systemd-anal
     test(`default ${expression} is valid`, async () => {
       const check = await checkCalendarExpression(runner, expression, base);
       expect(check.status).toBe("valid");
-      expect(check.status === "valid" && check.nextElapse?.toISOString()).toBe(next);
+      if (check.status !== "valid") throw new Error("unreachable: status asserted above");
+      expect(check.nextElapse?.toISOString()).toBe(next);
     });
   }
 
   test("invalid expression carries systemd's message", async () => {
     const check = await checkCalendarExpression(runner, "bogus o'clock", base);
     expect(check.status).toBe("invalid");
-    expect(check.status === "invalid" && check.message).toContain(
-      "Failed to parse calendar specification",
-    );
+    if (check.status !== "invalid") throw new Error("unreachable: status asserted above");
+    expect(check.message).toContain("Failed to parse calendar specification");
   });
 
   test("past date never elapses", async () => {
     const check = await checkCalendarExpression(runner, "2020-01-01", base);
-    expect(check.status === "valid" && check.never).toBe(true);
+    expect(check.status).toBe("valid");
+    if (check.status !== "valid") throw new Error("unreachable: status asserted above");
+    expect(check.never).toBe(true);
   });
 });
