@@ -4,10 +4,11 @@
 //
 //   bun bench/offline-scan.ts [--runs 7] [--binary dist/cortex-linux-x64]
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createFixtureRoot } from "./fixture-root.ts";
 import { describeMachine, measureCommand, median } from "./measure-command.ts";
 
 const REPOSITORY = join(import.meta.dir, "..");
@@ -19,14 +20,7 @@ const cortex = values.binary ? [values.binary] : ["bun", join(REPOSITORY, "src/m
 
 const work = mkdtempSync(join(tmpdir(), "cortex-bench-scan-"));
 try {
-  const root = join(work, "root");
-  mkdirSync(join(root, "var/lib/dpkg"), { recursive: true });
-  mkdirSync(join(root, "etc"), { recursive: true });
-  writeFileSync(
-    join(root, "var/lib/dpkg/status"),
-    readFileSync(join(REPOSITORY, "test/fixtures/dpkg/debian12-host.status")),
-  );
-  writeFileSync(join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
+  const root = createFixtureRoot(work);
   const configDir = join(work, "config");
   mkdirSync(configDir);
   const env = { ...process.env, CORTEX_CONFIG_DIR: configDir, CORTEX_DATA_DIR: join(work, "data") };

@@ -12,7 +12,7 @@
 // `apt-cache` call adds what apt takes there, so the script also times one real
 // `apt-cache policy` of the same packages on this machine (read-only).
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
