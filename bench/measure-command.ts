@@ -39,7 +39,7 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** One line naming the machine, for the benchmark record. */
+/** Describes the machine (CPU count and model, Bun version) for the benchmark record. */
 export function describeMachine(): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   return `${cpus().length} x ${cpu}, Bun ${Bun.version}`;

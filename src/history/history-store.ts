@@ -67,7 +67,7 @@ export function updateHistoryEntry(db: CortexDatabase, id: number, update: Histo
 /**
  * Marks a running entry `failed` after an unexpected error (a command that could not be
  * started, a database error), keeping the commands run so far. The state actually reached is
- * unknown then, so the message says to check it.
+ * unknown then, so the message states that it must be checked.
  */
 export function recordRunError(
   db: CortexDatabase,

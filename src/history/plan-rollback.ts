@@ -32,10 +32,10 @@ const LIBC_PACKAGES = new Set(["libc6", "libc-bin", "libc6-i386", "libc6-amd64"]
 /**
  * Plans the rollback of a patch entry: each package the run changed goes back to
  * `versionBefore` from its saved .deb. `current` contains the versions installed now by
- * `name:arch`; `fileExists` tells whether a saved .deb is still on disk, and `sha256Of`
- * returns its SHA-256 (null when unknown). Problems (refusals) are a missing saved file, one
- * whose SHA-256 differs from the recorded one, a package changed again since the run, an
- * entry that is not a finished patch run, and one already rolled back.
+ * `name:arch`. `fileExists` reports whether a saved .deb is still on disk, and `sha256Of`
+ * returns its SHA-256 (null when unknown). Problems (reasons to reject) are a missing saved
+ * file, one whose SHA-256 differs from the recorded one, a package changed again since the
+ * run, an entry that is not a finished patch run, and one already rolled back.
  */
 export function planRollback(
   entry: HistoryEntry,

@@ -5,11 +5,11 @@ export interface AptPolicyVersion {
   priority: number;
   /** True on the line marked `***`, the installed version. */
   installed: boolean;
-  /** Where the version comes from: `500 file:/srv/repo ./ Packages`, `100 /var/lib/dpkg/status`. */
+  /** Origins of the version: `500 file:/srv/repo ./ Packages`, `100 /var/lib/dpkg/status`. */
   origins: string[];
 }
 
-/** What `apt-cache policy` prints for one package. */
+/** Output of `apt-cache policy` for one package. */
 export interface AptPolicyEntry {
   /** Binary package name. */
   name: string;

@@ -22,13 +22,13 @@ export interface PatchPolicy {
   packageName: string | null;
 }
 
-/** What apt would install for one installed binary package. */
+/** Candidate version apt would install for one installed binary package. */
 export interface CandidateVersion {
   /** Binary version of the candidate, or null when apt has none. */
   version: string | null;
   /**
    * Source version of the candidate (`apt-cache show`'s `Source: name (version)`), or null
-   * when unknown, in which case the binary version stands in for it.
+   * when unknown, in which case the binary version is used instead.
    */
   sourceVersion: string | null;
 }

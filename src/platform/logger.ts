@@ -24,7 +24,7 @@ export function createLogger(stderr: OutputStream, options: { debug?: boolean } 
   };
 }
 
-/** A logger that keeps every line, for tests. */
+/** Creates a logger that keeps every line in memory, for tests. */
 export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   return {

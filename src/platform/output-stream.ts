@@ -4,7 +4,7 @@ export interface OutputStream {
   readonly isTTY: boolean;
 }
 
-/** An output stream that collects text in memory, for tests. */
+/** Creates an output stream that collects text in memory, for tests. */
 export function createMemoryStream(isTTY = false): OutputStream & { text(): string } {
   const chunks: string[] = [];
   return {

@@ -16,7 +16,7 @@ export const TIMER_RANDOMIZED_DELAY = "30min";
 /**
  * Renders the oneshot service that runs the schedule once. `selfCommand` is the command line
  * that starts this cortex (its first element must be an absolute path) and `dataDir` the
- * absolute data directory that holds the schedule.
+ * absolute data directory that contains the schedule.
  */
 export function renderServiceUnit(
   schedule: Pick<Schedule, "id">,

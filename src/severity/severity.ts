@@ -18,9 +18,9 @@ export function isSeverity(value: string): value is Severity {
 }
 
 /**
- * Where a finding's severity came from. `debian-urgency` and `ubuntu-priority`
- * are the distro's per-package ratings; `osv-cvss` is computed from the
- * record's vectors; `nvd-cvss` from NVD's primary metric; `none` means unknown.
+ * Origin of a finding's severity. `debian-urgency` and `ubuntu-priority` are the
+ * distro's per-package ratings. `osv-cvss` is computed from the record's vectors
+ * and `nvd-cvss` from NVD's primary metric. `none` means unknown.
  */
 export type SeveritySource =
   | "debian-urgency"

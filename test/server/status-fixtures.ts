@@ -49,7 +49,7 @@ export const SAMPLE_FINDINGS: Finding[] = [
   finding("libcap2", "libcap2", "CVE-2026-4878", "unknown", null),
 ];
 
-/** A complete offline scan of the host, finished an hour before NOW. */
+/** Builds a complete offline scan of the host, finished an hour before NOW. */
 export function sampleScan(): ScanResult {
   return {
     id: 7,

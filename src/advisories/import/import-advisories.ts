@@ -170,7 +170,7 @@ async function readTextFile(path: string): Promise<string> {
  * Returns when imported data was current: the newest `modified` among its
  * records, or the import time when that is unknown or later. A bulk file is a
  * snapshot, so importing a months-old `all.zip` today must not make its data
- * look fresh; the data age of every report is measured from this time.
+ * look fresh. The data age of every report is measured from this time.
  */
 export function dataAsOf(newestModified: string | null, importedAt: Date): Date {
   if (newestModified === null) return importedAt;

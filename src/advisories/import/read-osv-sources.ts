@@ -52,7 +52,7 @@ export async function readZip(
   }
 }
 
-/** The end of a rejection message for a zip member or file larger than `MAX_MEMBER_BYTES`. */
+/** Returns the end of the rejection message for a zip member or file over `MAX_MEMBER_BYTES`. */
 function oversizeReason(): string {
   return `more than ${MAX_MEMBER_BYTES / (1024 * 1024)} MiB, far larger than any OSV record (a zip bomb?); skipped`;
 }

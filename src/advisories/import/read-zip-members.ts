@@ -86,7 +86,7 @@ export function findCentralDirectory(tail: Uint8Array, fileSize: number): Centra
  *
  * Members are found through their local headers (fflate's streaming `Unzip`), so a
  * damaged archive still yields the members before the damage. `directory`, from
- * `findCentralDirectory`, says where the members end and how many there are; the
+ * `findCentralDirectory`, gives where the members end and how many there are; the
  * bytes from there on are not scanned. When it is null (no end-of-central-directory
  * record), when the member count differs, or when a member fails to decompress, this
  * throws `DamagedZipError` after the last good member.

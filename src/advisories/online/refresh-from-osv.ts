@@ -62,9 +62,10 @@ interface Lookup {
  * which ids affect each of them.
  *
  * Queries whose results the same OSV server (`osvUrl`, trailing slashes ignored) returned
- * within `cacheTtlHours` are skipped unless `refresh` is set. The rest go to `POST /v1/querybatch`; the records it lists that are not
- * stored, or stored with an older `modified`, are fetched (see `planRecordFetches`)
- * with at most 16 requests in flight, validated and stored. A query is cached only
+ * within `cacheTtlHours` are skipped unless `refresh` is set. The rest go to
+ * `POST /v1/querybatch`. The records it lists that are not stored, or stored with an
+ * older `modified`, are fetched (see `planRecordFetches`) with at most 16 requests in
+ * flight, then validated and stored. A query is cached only
  * when every record it listed is stored. A failed request, a 404 for a listed id or
  * an invalid record puts the package in `unchecked` and caches nothing for it, so
  * a failure is never remembered as "no vulnerabilities".

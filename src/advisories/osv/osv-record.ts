@@ -159,7 +159,10 @@ function reject(
   return { ok: false, id, reason };
 }
 
-/** Longest id quoted whole in messages; a longer one is invalid and cut to this. */
+/**
+ * Maximum length of an id quoted whole in messages. A longer id is cut to this length and
+ * ends in `…` (ids up to 255 characters are valid, see `osv-record-schema.ts`).
+ */
 const MAX_QUOTED_ID = 100;
 
 function idOf(value: unknown): string | null {

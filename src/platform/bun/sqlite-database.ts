@@ -8,7 +8,7 @@ export type CortexDatabase = BunSQLiteDatabase<typeof schema> & { $client: Datab
 export const BUSY_TIMEOUT_MS = 10_000;
 
 /**
- * Whether `error` is SQLite's SQLITE_BUSY ("database is locked"): another process held
+ * Checks whether `error` is SQLite's SQLITE_BUSY ("database is locked"): another process held
  * the lock for longer than `BUSY_TIMEOUT_MS`.
  */
 export function isDatabaseBusyError(error: unknown): boolean {
