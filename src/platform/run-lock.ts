@@ -34,8 +34,9 @@ function flock(fd: number, operation: number): number {
 /**
  * Takes the exclusive lock `<dataDir>/locks/<name>.lock`, so that only one run of
  * `name` (for example `patch`) works at a time. The lock is flock(2) on the open file:
- * the kernel drops it when the holder exits or dies, so a lock left by a killed process
- * never blocks the next run. The file holds the holder's pid for the error message.
+ * the kernel releases it when the holding process exits or is killed, so a lock left by a
+ * killed process never blocks the next run. The file contains the holder's pid for the
+ * error message.
  *
  * Waits up to `waitMs` for another holder, then throws a `CortexError` with exit code 6
  * (lockBusy) naming the holder's pid and the lock file.
@@ -70,7 +71,7 @@ export async function acquireRunLock(
       const holder = readHolder(path);
       closeSync(fd);
       throw new CortexError(
-        `another ${name} run holds ${path}${holder ? ` (pid ${holder})` : ""} and did not finish within ${Math.round(options.waitMs / 1000)} s; wait for it to end, then run again`,
+        `another ${name} run${holder ? ` (pid ${holder})` : ""} is still running after ${Math.round(options.waitMs / 1000)} s and holds the lock ${path}; wait for it to finish, then run again`,
         ExitCode.lockBusy,
       );
     }

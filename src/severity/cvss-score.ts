@@ -32,13 +32,13 @@ export function isCvssSeverityType(type: string): type is CvssSeverityType {
 }
 
 /**
- * Computes the score of a CVSS vector with ae-cvss-calculator. Never throws:
- * an invalid vector comes back with `ok: false` and the reason.
+ * Computes the score of a CVSS vector with ae-cvss-calculator. Never throws: an
+ * invalid vector returns `ok: false` and the reason.
  *
- * The score is the one NVD publishes as `baseScore`: for CVSS v2 and v3 the
- * base score, ignoring any temporal and environmental metrics in the vector;
- * for CVSS v4.0 the score of every metric the vector sets (CVSS-B, -BT, -BE or
- * -BTE in the v4.0 specification's terms), so `E:U` lowers it.
+ * The score is the one NVD publishes as `baseScore`. For CVSS v2 and v3 that is the
+ * base score, and temporal and environmental metrics in the vector are ignored. For
+ * CVSS v4.0 every metric the vector sets counts (CVSS-B, -BT, -BE or -BTE), so `E:U`
+ * lowers it.
  *
  * @param type the OSV severity type; the vector's prefix must agree with it
  *   (`CVSS_V3` takes `CVSS:3.0/` or `CVSS:3.1/`, `CVSS_V4` takes `CVSS:4.0/`,

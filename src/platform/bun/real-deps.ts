@@ -47,12 +47,12 @@ function selfCommand(): string[] {
 }
 
 /**
- * Writes synchronously so that nothing is lost when the process exits right after. Once the
- * reader has closed the pipe (EPIPE, as after `cortex … | head`), later output is dropped
- * and the command runs to its end, as it would had the output been read.
+ * Creates an output stream that writes to `fd` synchronously, so that nothing is lost when
+ * the process exits right after. After EPIPE (the reader closed the pipe, as in
+ * `cortex … | head`) later output is dropped and the command runs to its end.
  *
- * Any other write failure on stdout (ENOSPC on a full disk, EIO) throws a `CortexError`
- * with exit code 3. On stderr it drops the output instead, since no error could be shown.
+ * Other write failures on stdout (ENOSPC, EIO) throw a `CortexError` with exit code 3. On
+ * stderr they drop the output, because no error could be shown there.
  */
 function fileDescriptorStream(fd: 1 | 2, isTTY: boolean): OutputStream {
   let outputDropped = false;
