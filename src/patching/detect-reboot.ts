@@ -41,7 +41,8 @@ export async function detectReboot(inputs: RebootInputs): Promise<RebootStatus> 
   return { rebootRequired: reasons.length > 0, reasons, needrestart };
 }
 
-function readHostFile(path: string): string | null {
+/** Reads a file of this host as text, or returns null when it does not exist. */
+export function readHostFile(path: string): string | null {
   if (!existsSync(path)) return null;
   return readFileSync(path, "utf8");
 }

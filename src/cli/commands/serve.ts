@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { loadCortexConfig } from "../../config/cortex-config.ts";
 import { readDpkgDatabase } from "../../inventory/dpkg/read-dpkg-database.ts";
+import { readHostFile } from "../../patching/detect-reboot.ts";
 import { usageError } from "../../platform/errors.ts";
 import { DATABASE_FILE_NAME, resolveDataDir } from "../../platform/paths.ts";
 import {
@@ -98,10 +98,6 @@ export function registerServeCommand(security: Command, context: CommandContext)
       database.close();
       log.info(`cortex status server on ${bound} stopped`);
     });
-}
-
-function readHostFile(path: string): string | null {
-  return existsSync(path) ? readFileSync(path, "utf8") : null;
 }
 
 function parseListen(value: string): ListenAddress {
